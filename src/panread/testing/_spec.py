@@ -1,0 +1,179 @@
+"""What is printed on a synthetic PAN card: a validated spec and a seeded random generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from panread.testing import _names
+
+LAYOUTS: tuple[str, ...] = ("new", "old", "laminated", "company")
+
+HOLDER_TYPES: dict[str, str] = {
+    "P": "individual",
+    "C": "company",
+    "H": "huf",
+    "F": "firm",
+    "A": "aop",
+    "T": "trust",
+    "B": "boi",
+    "L": "local_authority",
+    "J": "artificial_juridical_person",
+    "G": "government",
+}
+
+_PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
+_NAME_RE = re.compile(r"[A-Z0-9][A-Z0-9 .&'()-]*")
+# Letters the company layout may carry in PAN position 4 (everything but individuals).
+_ORG_LETTERS = "CFTHABLJG"
+# How often each non-individual kind appears on company-layout cards.
+_ORG_WEIGHTS = (40, 20, 12, 10, 6, 3, 3, 3, 3)
+
+
+class CardSpecError(ValueError):
+    """A CardSpec was built with a value no real PAN card could carry."""
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    """Everything printed on one synthetic PAN card.
+
+    ``dob`` is the date of birth (individuals) or of incorporation/formation (others).
+    ``father_name`` is None on company cards, and on new cards that print the mother's
+    name instead. ``holder_type`` is derived from the 4th letter of the PAN.
+    """
+
+    layout: str
+    pan: str
+    name: str
+    dob: dt.date
+    father_name: str | None = None
+    mother_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise CardSpecError(f"layout {self.layout!r} is not one of {', '.join(LAYOUTS)}")
+        if not isinstance(self.pan, str) or not _PAN_RE.fullmatch(self.pan):
+            raise CardSpecError(f"pan {self.pan!r} does not match AAAAA9999A")
+        if self.pan[3] not in HOLDER_TYPES:
+            raise CardSpecError(
+                f"pan {self.pan!r}: 4th letter {self.pan[3]!r} is no holder type "
+                f"({''.join(HOLDER_TYPES)})"
+            )
+        for field in ("name", "father_name", "mother_name"):
+            value = getattr(self, field)
+            if value is None and field != "name":
+                continue
+            if not isinstance(value, str) or not _NAME_RE.fullmatch(value) or "  " in value:
+                raise CardSpecError(
+                    f"{field} {value!r} must be upper-case letters, digits, single spaces "
+                    "and . & ' ( ) -"
+                )
+        if not isinstance(self.dob, dt.date) or isinstance(self.dob, dt.datetime):
+            raise CardSpecError(f"dob {self.dob!r} must be a datetime.date")
+        if not dt.date(1900, 1, 1) <= self.dob <= dt.date(2026, 1, 1):
+            raise CardSpecError(f"dob {self.dob.isoformat()} is outside 1900-01-01..2026-01-01")
+        individual = self.pan[3] == "P"
+        if self.layout == "company":
+            if individual:
+                raise CardSpecError("a company-layout card needs a non-individual PAN (4th != P)")
+            if self.father_name is not None or self.mother_name is not None:
+                raise CardSpecError("a company-layout card has no father's or mother's name")
+        else:
+            if not individual:
+                raise CardSpecError(
+                    f"layout {self.layout!r} is for individuals: PAN 4th letter must be P"
+                )
+            if self.father_name is None and self.mother_name is None:
+                raise CardSpecError("an individual's card needs a father's or mother's name")
+            if self.layout != "new" and self.mother_name is not None:
+                raise CardSpecError(f"layout {self.layout!r} cards never print a mother's name")
+            if self.father_name is not None and self.mother_name is not None:
+                raise CardSpecError("a card prints either the father's or the mother's name")
+
+    @property
+    def holder_type(self) -> str:
+        """The holder type named by the PAN's 4th letter, e.g. ``"individual"``."""
+        return HOLDER_TYPES[self.pan[3]]
+
+    def expected(self) -> dict[str, Any]:
+        """The values ``PanCard.to_dict()`` must give for this card."""
+        return {
+            "pan": self.pan,
+            "name": self.name,
+            "father_name": self.father_name,
+            "mother_name": self.mother_name,
+            "dob": self.dob.isoformat(),
+            "layout": self.layout,
+            "holder_type": self.holder_type,
+        }
+
+
+def _person_name(
+    rng: random.Random, firsts: tuple[str, ...], *, long: bool = False
+) -> tuple[str, str]:
+    """A full name and its surname."""
+    surname = rng.choice(_names.SURNAMES)
+    if long:
+        given = rng.choice(_names.LONG_GIVEN)
+    else:
+        first = rng.choice(firsts)
+        roll = rng.random()
+        given = f"{first} {rng.choice(_names.MIDDLE)}" if roll < 0.35 else first
+    return f"{given} {surname}", surname
+
+
+def _org_name(rng: random.Random, letter: str) -> str:
+    if letter == "H":
+        first = rng.choice(_names.MALE_FIRST)
+        return f"{first} {rng.choice(_names.SURNAMES)} HUF"
+    suffix = rng.choice(_names.ORG_SUFFIXES[letter])
+    words = [rng.choice(_names.ORG_WORDS)]
+    if rng.random() < 0.5:
+        words.append(rng.choice(_names.ORG_WORDS))
+    if letter in "CF":
+        words.append(rng.choice(_names.ORG_TRADES))
+    if suffix.endswith(" OF"):
+        return f"{suffix} {rng.choice(_names.SURNAMES)}"
+    name = " ".join(dict.fromkeys(words))
+    return f"{name} {suffix}"
+
+
+def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _pan(rng: random.Random, letter: str, initial: str) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    head = "".join(rng.choice(letters) for _ in range(3))
+    fifth = initial if rng.random() < 0.9 else rng.choice(letters)
+    digits = f"{rng.randrange(1, 10000):04d}"
+    return f"{head}{letter}{fifth}{digits}{rng.choice(letters)}"
+
+
+def random_card_spec(rng: random.Random, layout: str | None = None) -> CardSpec:
+    """A realistic random card of ``layout`` (any layout when None), drawn from ``rng``."""
+    if layout is None:
+        layout = rng.choice(LAYOUTS)
+    if layout not in LAYOUTS:
+        raise CardSpecError(f"layout {layout!r} is not one of {', '.join(LAYOUTS)}")
+    if layout == "company":
+        letter = rng.choices(_ORG_LETTERS, weights=_ORG_WEIGHTS)[0]
+        name = _org_name(rng, letter)
+        incorporated = _random_date(rng, dt.date(1950, 1, 1), dt.date(2024, 12, 31))
+        return CardSpec(layout, _pan(rng, letter, name[0]), name, incorporated)
+    long = layout in ("old", "laminated") and rng.random() < 0.25
+    name, surname = _person_name(rng, _names.MALE_FIRST + _names.FEMALE_FIRST, long=long)
+    father, _ = _person_name(rng, _names.MALE_FIRST, long=long and rng.random() < 0.5)
+    father = f"{father.rsplit(' ', 1)[0]} {surname}"
+    # Cards carry the birth year of their era: laminated cards were issued in the 1990s.
+    latest = dt.date(1985, 12, 31) if layout == "laminated" else dt.date(2006, 12, 31)
+    dob = _random_date(rng, dt.date(1940, 1, 1), latest)
+    pan = _pan(rng, "P", surname[0])
+    if layout == "new" and rng.random() < 0.1:
+        mother = f"{rng.choice(_names.FEMALE_FIRST)} {surname}"
+        return CardSpec(layout, pan, name, dob, father_name=None, mother_name=mother)
+    return CardSpec(layout, pan, name, dob, father_name=father)
