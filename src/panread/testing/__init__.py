@@ -8,6 +8,7 @@ values a reader must find. Rendering needs the fonts of the ``test`` extra.
 from __future__ import annotations
 
 from panread.testing._degrade import DEGRADATIONS, degrade, degrade_with_info
+from panread.testing._fake_engine import FAKE_CARD_LINES, FakeEngine, fake_reader
 from panread.testing._fonts import MissingFontsError
 from panread.testing._render import render_card
 from panread.testing._sample import Sample, evaluation_set, make_sample, sample_for
@@ -21,15 +22,18 @@ from panread.testing._spec import (
 
 __all__ = [
     "DEGRADATIONS",
+    "FAKE_CARD_LINES",
     "HOLDER_TYPES",
     "LAYOUTS",
     "CardSpec",
     "CardSpecError",
+    "FakeEngine",
     "MissingFontsError",
     "Sample",
     "degrade",
     "degrade_with_info",
     "evaluation_set",
+    "fake_reader",
     "make_sample",
     "random_card_spec",
     "render_card",

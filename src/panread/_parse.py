@@ -1,0 +1,560 @@
+"""Text boxes -> :class:`PanCard`: pure layout heuristics, no pixels, no model.
+
+The parser works on segments (pieces of printed lines, see :mod:`._lines`): it classifies each
+as a header, a label ("Name", "Father's Name", "Date of Birth", "Date of
+Incorporation/Formation", "Permanent Account Number") or a value, reads the values under (or
+beside) their labels, and falls back to the unlabelled order of the older cards (name,
+father's name, date of birth) when there are no labels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import Enum
+
+from ._dates import DateCandidate, find_dates
+from ._engine import TextBox
+from ._exceptions import NoCardFoundError
+from ._lines import Segment, group_segments
+from ._pan import PanCandidate, find_pan_candidates, holder_type_of
+from ._types import Field, HolderType, Layout, PanCard
+
+__all__ = ["card_evidence", "parse_text_boxes"]
+
+MAX_AGE_YEARS = 120
+
+
+class Kind(Enum):
+    HEADER = "header"
+    PAN_LABEL = "pan_label"
+    NAME_LABEL = "name_label"
+    FATHER_LABEL = "father_label"
+    MOTHER_LABEL = "mother_label"
+    DOB_LABEL = "dob_label"
+    INCORP_LABEL = "incorp_label"
+    SIGNATURE = "signature"
+    VALUE = "value"
+
+
+_LABELS = {
+    Kind.NAME_LABEL,
+    Kind.FATHER_LABEL,
+    Kind.MOTHER_LABEL,
+    Kind.DOB_LABEL,
+    Kind.INCORP_LABEL,
+}
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Z]+", text.upper())
+
+
+def _has(words: list[str], targets: tuple[str, ...], threshold: float = 0.8) -> bool:
+    candidates = list(words) + [a + b for a, b in itertools.pairwise(words)]
+    for w in candidates:
+        for t in targets:
+            if abs(len(w) - len(t)) <= 3 and _similar(w, t) >= threshold:
+                return True
+    return False
+
+
+@dataclass
+class _Seg:
+    seg: Segment
+    kind: Kind
+    inline: str  # text after a label keyword on the same segment ("" if none)
+    mixed_case: bool
+    slash: bool
+
+    @property
+    def text(self) -> str:
+        return self.seg.text
+
+
+_LABEL_KEYS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
+    (Kind.INCORP_LABEL, ("INCORPORATION", "FORMATION", "INCORPORATIONFORMATION")),
+    (Kind.DOB_LABEL, ("BIRTH", "DATEOFBIRTH", "DOB")),
+    (Kind.FATHER_LABEL, ("FATHER", "FATHERS", "FATHERSNAME")),
+    (Kind.MOTHER_LABEL, ("MOTHER", "MOTHERS", "MOTHERSNAME")),
+    (Kind.PAN_LABEL, ("PERMANENT", "ACCOUNT")),
+    (Kind.SIGNATURE, ("SIGNATURE",)),
+)
+_LABEL_WORDS = (
+    "NAME",
+    "FATHER",
+    "FATHERS",
+    "MOTHER",
+    "MOTHERS",
+    "DATE",
+    "OF",
+    "BIRTH",
+    "INCORPORATION",
+    "FORMATION",
+    "PERMANENT",
+    "ACCOUNT",
+    "NUMBER",
+    "CARD",
+    "SIGNATURE",
+    "S",
+    "DOB",
+)
+
+
+def _is_header(words: list[str]) -> bool:
+    if _has(words, ("INCOME",)) or _has(words, ("INCOMETAX",)):
+        return True
+    if _has(words, ("GOVT",), 0.75) and _has(words, ("INDIA",)):
+        return True
+    return _has(words, ("DEPARTMENT",)) and _has(words, ("TAX",), 0.99)
+
+
+def _inline_after_label(text: str) -> str:
+    """The part of a label segment after its last label word (e.g. '/NAME: RAVI' -> 'RAVI')."""
+    tokens = text.split()
+    last = -1
+    for i, tok in enumerate(tokens):
+        for w in _words(tok):
+            if any(_similar(w, lw) >= 0.8 for lw in _LABEL_WORDS if abs(len(w) - len(lw)) <= 2):
+                last = i
+    rest = " ".join(tokens[last + 1 :]) if last >= 0 else ""
+    return rest.strip(" /:-|.")
+
+
+def _classify(seg: Segment) -> _Seg:
+    text = seg.text
+    words = _words(text)
+    mixed = bool(re.search(r"[a-z]", text))
+    slash = "/" in text
+    kind = Kind.VALUE
+    if _is_header(words):
+        kind = Kind.HEADER
+    else:
+        for k, keys in _LABEL_KEYS:
+            if _has(words, keys):
+                kind = k
+                break
+        else:
+            long_words = [w for w in words if len(w) > 2]
+            if len(long_words) <= 3 and _has(words, ("NAME",), 0.75):
+                kind = Kind.NAME_LABEL
+    inline = _inline_after_label(text) if kind in _LABELS or kind == Kind.PAN_LABEL else ""
+    return _Seg(seg, kind, inline, mixed, slash)
+
+
+def _name_like(text: str) -> bool:
+    chars = [c for c in text if not c.isspace()]
+    letters = [c for c in chars if c.isalpha() and c.isascii()]
+    return len(letters) >= 2 and len(letters) >= 0.7 * len(chars)
+
+
+_NAME_DIGIT_FIX = str.maketrans(
+    {"0": "O", "1": "I", "5": "S", "8": "B", "6": "G", "2": "Z", "|": "I"}
+)
+
+
+def _clean_name(text: str, *, individual: bool) -> tuple[str, tuple[str, ...]]:
+    up = text.upper()
+    corrections: list[str] = []
+    if individual and re.search(r"[0-9|]", up):
+        fixed = up.translate(_NAME_DIGIT_FIX)
+        corrections.append(f"'{up.strip()}' read as '{fixed.strip()}'")
+        up = fixed
+    up = re.sub(r"[^A-Z0-9 .&'()\-]", " ", up)
+    up = re.sub(r"\s+", " ", up).strip(" .-'&")
+    # OCR often reads the dot of an initial as a comma or drops the space after it
+    up = re.sub(r"\b([A-Z])\.(?=[A-Z]{2})", r"\1. ", up)
+    return up, tuple(corrections)
+
+
+def _conf(ocr: float) -> float:
+    """Map EasyOCR's per-line confidence (harsh on long lines) to a field confidence."""
+    return math.sqrt(max(0.0, min(1.0, ocr)))
+
+
+@dataclass
+class _Value:
+    text: str
+    confidence: float
+    segs: tuple[_Seg, ...]
+
+
+def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
+    """Value segments for ``label``: the first line under it, plus wrapped continuation lines."""
+    h = max(label.seg.height, 1.0)
+    out: list[_Seg] = []
+    for s in segs:
+        if id(s) in used or s is label or s.kind != Kind.VALUE:
+            continue
+        if s.seg.top < label.seg.center_y + 0.2 * h or s.seg.top > label.seg.bottom + 3.5 * h:
+            continue
+        if s.seg.right < label.seg.left - h or s.seg.left > label.seg.right + 3 * h:
+            continue
+        out.append(s)
+        break
+    if not out:
+        return out
+    # continuation lines
+    first = out[0]
+    last = first
+    for s in segs:
+        if id(s) in used or s.kind != Kind.VALUE or s is first:
+            continue
+        if s.seg.top <= last.seg.center_y:
+            continue
+        gap = s.seg.top - last.seg.bottom
+        if gap > 1.0 * max(last.seg.height, 1.0):
+            continue
+        if abs(s.seg.left - first.seg.left) > 2 * max(first.seg.height, 1.0):
+            continue
+        if not _name_like(s.text) or find_dates(s.text) or _pan_of(s):
+            break
+        out.append(s)
+        last = s
+    return out
+
+
+def _pan_of(s: _Seg) -> list[PanCandidate]:
+    compact = re.sub(r"\s+", "", s.text)
+    if len(compact) > 16:
+        return []
+    return find_pan_candidates(s.text)
+
+
+def _label_value(label: _Seg, segs: list[_Seg], used: set[int], want_name: bool) -> _Value | None:
+    if label.inline and (_name_like(label.inline) if want_name else find_dates(label.inline)):
+        return _Value(label.inline, label.seg.confidence, (label,))
+    vals = _below(label, segs, used)
+    if not vals:
+        return None
+    if want_name:
+        vals = [v for v in vals if _name_like(v.text)]
+        if not vals:
+            return None
+    text = " ".join(v.text for v in vals)
+    conf = min(v.seg.confidence for v in vals)
+    return _Value(text, conf, tuple(vals))
+
+
+@dataclass
+class _Pick:
+    pan: tuple[PanCandidate, _Seg] | None
+    date: tuple[DateCandidate, _Seg] | None
+
+
+def _pick_pan(segs: list[_Seg]) -> tuple[PanCandidate, _Seg] | None:
+    best: tuple[tuple[float, ...], PanCandidate, _Seg] | None = None
+    pan_label = next((s for s in segs if s.kind == Kind.PAN_LABEL), None)
+    for s in segs:
+        if s.kind not in (Kind.VALUE, Kind.PAN_LABEL):
+            continue
+        text = s.text if s.kind == Kind.VALUE else s.inline
+        compact = re.sub(r"\s+", "", text)
+        if len(compact) > 16:
+            continue
+        for cand in find_pan_candidates(text)[:1]:
+            extra = len(re.sub(r"[^A-Z0-9]", "", compact.upper())) - 10
+            near = 0.0
+            if pan_label is not None and s.seg.top >= pan_label.seg.top - 0.5 * s.seg.height:
+                near = -1.0
+            key = (len(cand.corrections) + 0.5 * max(0, extra), near, -s.seg.confidence)
+            if best is None or key < best[0]:
+                best = (key, cand, s)
+    return None if best is None else (best[1], best[2])
+
+
+def _surname_initial(name: str, individual: bool) -> str | None:
+    words: list[str] = re.findall(r"[A-Z]+", name)
+    if not words:
+        return None
+    if individual:
+        return words[-1][0]
+    return words[0][0]
+
+
+def _split_unlabelled(lines: list[_Seg], individual: bool) -> tuple[list[_Seg], list[_Seg]]:
+    """Split the unlabelled name lines of an older card into (name, father's name)."""
+    if not individual or len(lines) < 2:
+        return lines, []
+    if len(lines) == 2:
+        return lines[:1], lines[1:]
+    best: tuple[float, int] | None = None
+    gaps = [b.seg.top - a.seg.bottom for a, b in itertools.pairwise(lines)]
+    for k in range(1, len(lines)):
+        name = " ".join(s.text for s in lines[:k])
+        father = " ".join(s.text for s in lines[k:])
+        score = 0.0
+        nw, fw = _words(name), _words(father)
+        if nw and fw and nw[-1] == fw[-1]:
+            score += 2.0
+        if gaps[k - 1] >= max(gaps) - 1e-6 and len({round(g) for g in gaps}) > 1:
+            score += 1.0
+        # a wrapped continuation usually starts indented or is shorter; balanced is likelier
+        score -= 0.1 * abs(k - len(lines) / 2)
+        if best is None or score > best[0]:
+            best = (score, k)
+    assert best is not None
+    k = best[1]
+    return lines[:k], lines[k:]
+
+
+def card_evidence(texts: Sequence[str]) -> float:
+    """How much ``texts`` look like a PAN card's (used to choose an orientation)."""
+    score = 0.0
+    for t in texts:
+        words = _words(t)
+        if _is_header(words):
+            score += 2
+        if _has(words, ("PERMANENT", "ACCOUNT", "BIRTH", "FATHER", "FATHERS", "INCORPORATION")):
+            score += 2
+        if _has(words, ("NAME",), 0.75):
+            score += 1
+        compact = re.sub(r"\s+", "", t)
+        if len(compact) <= 16:
+            for c in find_pan_candidates(t)[:1]:
+                score += 4 - len(c.corrections)
+        if find_dates(t):
+            score += 2
+    return score
+
+
+def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) -> PanCard:
+    """Read the fields of a PAN card from OCR text boxes in upright card coordinates.
+
+    Raises :class:`NoCardFoundError` when nothing in the boxes looks like a PAN card.
+    """
+    today = today or dt.date.today()
+    segs = [_classify(s) for s in group_segments(boxes)]
+    warnings: list[str] = []
+    used: set[int] = set()
+
+    pan_pick = _pick_pan(segs)
+    if pan_pick is not None:
+        used.add(id(pan_pick[1]))
+    labels = {k: next((s for s in segs if s.kind == k), None) for k in _LABELS}
+    has_labels = any(
+        labels[k] is not None for k in (Kind.NAME_LABEL, Kind.FATHER_LABEL, Kind.MOTHER_LABEL)
+    )
+    keyword_hits = sum(1 for s in segs if s.kind != Kind.VALUE)
+    if pan_pick is None and keyword_hits == 0:
+        raise NoCardFoundError(
+            "No PAN card found in the image: no PAN number or card text could be read."
+        )
+
+    holder = holder_type_of(pan_pick[0].value) if pan_pick else None
+    incorp = labels[Kind.INCORP_LABEL] is not None
+    individual = holder == HolderType.INDIVIDUAL if holder is not None else not incorp
+    if pan_pick is not None and holder is None:
+        warnings.append(f"PAN 4th letter '{pan_pick[0].value[3]}' names no known holder type.")
+
+    # --- date
+    date_label = labels[Kind.DOB_LABEL] or labels[Kind.INCORP_LABEL]
+    date_pick: tuple[DateCandidate, _Seg] | None = None
+    if date_label is not None:
+        if date_label.inline:
+            ds = find_dates(date_label.inline)
+            if ds:
+                date_pick = (ds[0], date_label)
+        if date_pick is None:
+            for s in _below(date_label, segs, used):
+                ds = find_dates(s.text)
+                if ds:
+                    date_pick = (ds[0], s)
+                    break
+    if date_pick is None:
+        for s in segs:
+            if s.kind == Kind.VALUE and id(s) not in used:
+                ds = find_dates(s.text)
+                if ds:
+                    date_pick = (ds[0], s)
+                    break
+    if date_pick is not None:
+        used.add(id(date_pick[1]))
+
+    # --- names
+    name_v: _Value | None = None
+    father_v: _Value | None = None
+    mother_v: _Value | None = None
+    guessed = False
+    for kind in (Kind.FATHER_LABEL, Kind.MOTHER_LABEL, Kind.NAME_LABEL):
+        label = labels[kind]
+        if label is None:
+            continue
+        v = _label_value(label, segs, used, want_name=True)
+        if v is None:
+            continue
+        used.update(id(s) for s in v.segs)
+        if kind == Kind.FATHER_LABEL:
+            father_v = v
+        elif kind == Kind.MOTHER_LABEL:
+            mother_v = v
+        else:
+            name_v = v
+    if name_v is None or (individual and not has_labels and father_v is None and mother_v is None):
+        header_bottom = max((s.seg.bottom for s in segs if s.kind == Kind.HEADER), default=-1.0)
+        stop = math.inf
+        if date_pick is not None:
+            stop = date_pick[1].seg.top
+        elif labels[Kind.DOB_LABEL] or labels[Kind.INCORP_LABEL]:
+            stop = (labels[Kind.DOB_LABEL] or labels[Kind.INCORP_LABEL]).seg.top  # type: ignore[union-attr]
+        else:
+            pl = next((s for s in segs if s.kind == Kind.PAN_LABEL), None)
+            if pl is not None:
+                stop = pl.seg.top
+        lines = [
+            s
+            for s in segs
+            if s.kind == Kind.VALUE
+            and id(s) not in used
+            and s.seg.top > header_bottom - 1
+            and s.seg.bottom <= stop + 1
+            and s.seg.confidence >= 0.2
+            and _name_like(s.text)
+        ]
+        if lines:
+            guessed = True
+            if name_v is None:
+                name_lines, father_lines = _split_unlabelled(lines, individual)
+                name_v = _Value(
+                    " ".join(s.text for s in name_lines),
+                    min(s.seg.confidence for s in name_lines),
+                    tuple(name_lines),
+                )
+            else:
+                father_lines = lines
+            if individual and father_v is None and mother_v is None and father_lines:
+                father_v = _Value(
+                    " ".join(s.text for s in father_lines),
+                    min(s.seg.confidence for s in father_lines),
+                    tuple(father_lines),
+                )
+
+    # --- layout
+    layout = _layout(segs, holder, incorp, has_labels, date_pick)
+
+    # --- build fields
+    name_f = _name_field(name_v, individual, guessed, "name", warnings)
+    father_f = (
+        None if not individual else _name_field(father_v, True, guessed, "father's name", warnings)
+    )
+    mother_f = (
+        None if not individual else _name_field(mother_v, True, False, "mother's name", warnings)
+    )
+    pan_f = None
+    if pan_pick is not None:
+        cand, seg = pan_pick
+        c = _conf(seg.seg.confidence) * (0.85 ** len(cand.corrections))
+        for corr in cand.corrections:
+            warnings.append(f"PAN corrected at {corr}.")
+        initial = _surname_initial(name_f.value, individual) if name_f else None
+        if initial is not None:
+            if cand.value[4] == initial:
+                c = min(1.0, c + 0.05)
+            else:
+                c *= 0.9
+                who = "surname" if individual else "name"
+                warnings.append(
+                    f"PAN 5th letter '{cand.value[4]}' differs from the {who} initial '{initial}'."
+                )
+        pan_f = Field(cand.value, _clamp(c), cand.raw, cand.corrections)
+    else:
+        warnings.append("No PAN number could be read.")
+
+    dob_f = None
+    if date_pick is not None:
+        cand_d, seg = date_pick
+        what = "date of birth" if individual else "date of incorporation/formation"
+        value = cand_d.value
+        if value > today:
+            warnings.append(f"Rejected {what} {value.isoformat()}: it is in the future.")
+        elif individual and value < _years_before(today, MAX_AGE_YEARS):
+            warnings.append(
+                f"Rejected {what} {value.isoformat()}: more than {MAX_AGE_YEARS} years ago."
+            )
+        else:
+            c = _conf(seg.seg.confidence) * (0.85 ** len(cand_d.corrections))
+            for corr in cand_d.corrections:
+                warnings.append(f"Date corrected: {corr}.")
+            dob_f = Field(value, _clamp(c), cand_d.raw, cand_d.corrections)
+    return PanCard(
+        pan=pan_f,
+        name=name_f,
+        father_name=father_f,
+        mother_name=mother_f,
+        dob=dob_f,
+        layout=layout,
+        holder_type=holder,
+        warnings=tuple(warnings),
+    )
+
+
+def _years_before(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _clamp(c: float) -> float:
+    return round(max(0.0, min(1.0, c)), 4)
+
+
+def _name_field(
+    v: _Value | None, individual: bool, guessed: bool, what: str, warnings: list[str]
+) -> Field[str] | None:
+    if v is None:
+        return None
+    value, corrections = _clean_name(v.text, individual=individual)
+    if len(re.sub(r"[^A-Z]", "", value)) < 2:
+        return None
+    c = _conf(v.confidence) * (0.85 ** len(corrections)) * (0.95 if guessed else 1.0)
+    for corr in corrections:
+        warnings.append(f"{what[0].upper()}{what[1:]} corrected: {corr}.")
+    return Field(value, _clamp(c), v.text, corrections)
+
+
+def _layout(
+    segs: list[_Seg],
+    holder: HolderType | None,
+    incorp: bool,
+    has_labels: bool,
+    date_pick: tuple[DateCandidate, _Seg] | None,
+) -> Layout:
+    if incorp or (holder is not None and holder != HolderType.INDIVIDUAL):
+        return Layout.COMPANY
+    new = lam = old = 0.0
+    for s in segs:
+        words = _words(s.text)
+        if s.kind == Kind.PAN_LABEL:
+            if _has(words, ("CARD",), 0.75):
+                new += 3
+            else:
+                old += 0.5
+                lam += 0.5
+        if s.kind in _LABELS:
+            tail = s.text.split("/")[-1]
+            if re.search(r"[a-z]{2}", tail):
+                new += 1
+            elif s.slash:
+                lam += 1
+            else:
+                lam += 0.5
+    if not has_labels:
+        old += 2
+    if date_pick is not None:
+        if date_pick[0].separator == "-":
+            lam += 1
+        elif date_pick[0].separator == "/":
+            new += 0.5
+            old += 0.5
+    scores = {Layout.NEW: new, Layout.LAMINATED: lam, Layout.OLD: old}
+    return max(scores, key=lambda k: (scores[k], k == Layout.NEW))

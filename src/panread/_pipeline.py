@@ -1,0 +1,161 @@
+"""Pixels -> PanCard: find the card, flatten it, fix its orientation, OCR it, parse it.
+
+The expensive step is text detection (CRAFT), so it runs once, on a small copy of the card;
+recognition then reads crops of the larger card image in one batch. Upside-down cards are
+caught by reading the card both ways only when the first reading does not look like a card.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from ._engine import Image, OcrEngine, Quad, TextBox
+from ._exceptions import NoCardFoundError
+from ._locate import CARD_ASPECT, find_card, warp_card
+from ._parse import card_evidence, parse_text_boxes
+from ._types import PanCard
+
+__all__ = ["read_card"]
+
+DETECT_WIDTH = 640
+"""Card width (pixels) at which text is detected."""
+LOCATE_SIDE = 640
+"""Long side (pixels) of the whole image when text has to be used to find the card."""
+CARD_MAX_WIDTH = 1400
+_GOOD_EVIDENCE = 10.0
+
+
+def _resize_to_width(img: Image, width: int) -> tuple[Image, float]:
+    h, w = img.shape[:2]
+    if w <= width:
+        return img, 1.0
+    scale = width / w
+    small = cv2.resize(img, (width, max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+    return np.asarray(small, dtype=np.uint8), scale
+
+
+def _scale_quads(quads: Sequence[Quad], factor: float) -> list[Quad]:
+    return [tuple((x * factor, y * factor) for x, y in q) for q in quads]  # type: ignore[misc]
+
+
+def _rotate_quads_180(quads: Sequence[Quad], w: int, h: int) -> list[Quad]:
+    out: list[Quad] = []
+    for q in quads:
+        p = [(w - x, h - y) for x, y in q]
+        out.append((p[2], p[3], p[0], p[1]))
+    return out
+
+
+def _tick(timings: dict[str, float] | None, name: str, t0: float) -> float:
+    now = time.perf_counter()
+    if timings is not None:
+        timings[name] = timings.get(name, 0.0) + now - t0
+    return now
+
+
+def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
+    """Find the card as the cluster of text in a small copy of the whole image."""
+    h, w = rgb.shape[:2]
+    scale = min(1.0, LOCATE_SIDE / max(h, w))
+    small = (
+        rgb
+        if scale == 1.0
+        else np.asarray(
+            cv2.resize(
+                rgb,
+                (max(1, round(w * scale)), max(1, round(h * scale))),
+                interpolation=cv2.INTER_AREA,
+            ),
+            dtype=np.uint8,
+        )
+    )
+    quads = engine.detect(small)
+    if not quads:
+        return None
+    widths = [max(p[0] for p in q) - min(p[0] for p in q) for q in quads]
+    heights = [max(p[1] for p in q) - min(p[1] for p in q) for q in quads]
+    vertical = sum(hh > 1.5 * ww for ww, hh in zip(widths, heights, strict=True)) > len(quads) / 2
+    pts = np.array([p for q in quads for p in q], dtype=np.float32) / scale
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    mx, my = 0.08 * (x1 - x0) + 8, 0.08 * (y1 - y0) + 8
+    x0, y0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
+    x1, y1 = int(min(w, x1 + mx)), int(min(h, y1 + my))
+    crop = rgb[y0:y1, x0:x1]
+    if vertical:
+        crop = np.ascontiguousarray(np.rot90(crop, k=-1))
+    return crop
+
+
+def _ocr(card: Image, engine: OcrEngine, timings: dict[str, float] | None) -> list[TextBox]:
+    t0 = time.perf_counter()
+    det, scale = _resize_to_width(card, DETECT_WIDTH)
+    quads = engine.detect(det)
+    t0 = _tick(timings, "detect", t0)
+    if not quads:
+        return []
+    quads = _scale_quads(quads, 1.0 / scale)
+    boxes = engine.recognize(card, quads)
+    t0 = _tick(timings, "recognize", t0)
+    evidence = card_evidence([b.text for b in boxes])
+    if evidence >= _GOOD_EVIDENCE:
+        return boxes
+    h, w = card.shape[:2]
+    flipped = np.ascontiguousarray(card[::-1, ::-1])
+    boxes_180 = engine.recognize(flipped, _rotate_quads_180(quads, w, h))
+    _tick(timings, "recognize", t0)
+    if card_evidence([b.text for b in boxes_180]) > evidence:
+        return boxes_180
+    return boxes
+
+
+def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None) -> PanCard:
+    """Read the PAN card in an upright-or-rotated RGB image."""
+    t0 = time.perf_counter()
+    h, w = rgb.shape[:2]
+    if min(h, w) < 16:
+        raise NoCardFoundError(
+            f"The image is too small ({w} x {h} pixels) to hold a readable card."
+        )
+    found = find_card(rgb)
+    t0 = _tick(timings, "locate", t0)
+    attempts: list[Image] = []
+    if found is not None:
+        attempts.append(warp_card(rgb, found.quad, max_width=CARD_MAX_WIDTH))
+    aspect = max(h, w) / min(h, w)
+    whole_is_card = 1.3 <= aspect <= 1.9
+    if whole_is_card:
+        whole = rgb if w >= h else np.ascontiguousarray(np.rot90(rgb, k=-1))
+        whole, _ = _resize_to_width(whole, CARD_MAX_WIDTH)
+        attempts.append(whole)
+    best: tuple[float, list[TextBox]] | None = None
+    for card in attempts:
+        boxes = _ocr(card, engine, timings)
+        ev = card_evidence([b.text for b in boxes])
+        if best is None or ev > best[0]:
+            best = (ev, boxes)
+        if ev >= _GOOD_EVIDENCE:
+            break
+    if best is None or best[0] < _GOOD_EVIDENCE:
+        t1 = time.perf_counter()
+        crop = _locate_by_text(rgb, engine)
+        _tick(timings, "locate_text", t1)
+        if crop is not None and min(crop.shape[:2]) >= 16:
+            crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
+            if crop.shape[0] > crop.shape[1] * 1.2:
+                crop = np.ascontiguousarray(np.rot90(crop, k=-1))
+            boxes = _ocr(crop, engine, timings)
+            ev = card_evidence([b.text for b in boxes])
+            if best is None or ev > best[0]:
+                best = (ev, boxes)
+    if best is None or not best[1]:
+        raise NoCardFoundError("No PAN card found in the image: no text could be detected.")
+    t2 = time.perf_counter()
+    card_result = parse_text_boxes(best[1])
+    _tick(timings, "parse", t2)
+    _ = CARD_ASPECT
+    return card_result
