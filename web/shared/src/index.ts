@@ -1,0 +1,48 @@
+export { CallControls, type CallControlsProps } from './components/call-controls';
+export {
+  ConnectionBadge,
+  type CallConnection,
+  type ConnectionBadgeProps,
+} from './components/connection-badge';
+export { Notice, type NoticeProps } from './components/notice';
+export { VideoTile, type VideoTileProps } from './components/video-tile';
+export {
+  DENIED_MESSAGE,
+  UNAVAILABLE_MESSAGE,
+  useMedia,
+  type MediaStatus,
+  type UseMediaResult,
+} from './hooks/use-media';
+export { useNow } from './hooks/use-now';
+export {
+  usePeerConnection,
+  type PeerRole,
+  type PeerState,
+  type UsePeerConnectionOptions,
+  type UsePeerConnectionResult,
+} from './hooks/use-peer-connection';
+export {
+  useSignaling,
+  type UseSignalingOptions,
+  type UseSignalingResult,
+} from './hooks/use-signaling';
+export { ApiError, apiUrl, parseApiError, type ApiErrorBody } from './lib/api-error';
+export { callConnection, type CallConnectionInputs } from './lib/call-connection';
+export {
+  formatConfidence,
+  formatDuration,
+  formatEstimate,
+  isLowConfidence,
+  LOW_CONFIDENCE,
+} from './lib/format';
+export * from './lib/protocol';
+export {
+  backoffDelay,
+  SignalingClient,
+  type BackoffOptions,
+  type SignalingClientOptions,
+  type SignalingStatus,
+  type SocketFactory,
+  type SocketLike,
+} from './lib/signaling-client';
+export { signalingUrl, type LocationLike, type SignalingEnv } from './lib/signaling-url';

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeWebSocket, fakeSocketFactory } from '../testing/fake-websocket';
+import { backoffDelay, SignalingClient, type SignalingStatus } from './signaling-client';
+
+function makeClient(extra: Partial<ConstructorParameters<typeof SignalingClient>[0]> = {}) {
+  const messages: unknown[] = [];
+  const statuses: SignalingStatus[] = [];
+  const opens: boolean[] = [];
+  const client = new SignalingClient({
+    url: 'ws://test/ws/customer',
+    onMessage: (m) => messages.push(m),
+    onStatus: (s) => statuses.push(s),
+    onOpen: (reconnected) => opens.push(reconnected),
+    createSocket: fakeSocketFactory,
+    backoff: { initialMs: 100, maxMs: 1000 },
+    random: () => 0.5,
+    pingIntervalMs: 0,
+    ...extra,
+  });
+  return { client, messages, statuses, opens };
+}
+
+describe('SignalingClient', () => {
+  beforeEach(() => {
+    FakeWebSocket.reset();
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('delivers parsed messages and sends JSON once open', () => {
+    const { client, messages, opens } = makeClient();
+    client.start();
+    const socket = FakeWebSocket.latest();
+    expect(client.send({ type: 'ping' })).toBe(false);
+    socket.open();
+    expect(opens).toEqual([false]);
+    expect(client.send({ type: 'join', name: 'Asha' })).toBe(true);
+    expect(socket.messages()).toEqual([{ type: 'join', name: 'Asha' }]);
+    socket.receive({ type: 'pong' });
+    socket.receive('garbage');
+    expect(messages).toEqual([{ type: 'pong' }]);
+  });
+
+  it('reconnects after a drop with growing delays and reports reconnected on the new socket', () => {
+    const { client, statuses, opens } = makeClient();
+    client.start();
+    FakeWebSocket.latest().open();
+    FakeWebSocket.latest().drop();
+    expect(statuses.at(-1)).toBe('reconnecting');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(100);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    FakeWebSocket.latest().drop();
+    vi.advanceTimersByTime(150);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    vi.advanceTimersByTime(100);
+    expect(FakeWebSocket.instances).toHaveLength(3);
+    FakeWebSocket.latest().open();
+    expect(opens).toEqual([false, true]);
+    expect(statuses.at(-1)).toBe('open');
+  });
+
+  it('stops for good when the server refuses the login (4401) or replaces the socket (4409)', () => {
+    for (const code of [4401, 4409]) {
+      FakeWebSocket.reset();
+      const fatal: number[] = [];
+      const { client, statuses } = makeClient({ onFatalClose: (c) => fatal.push(c) });
+      client.start();
+      FakeWebSocket.latest().open();
+      FakeWebSocket.latest().drop(code);
+      vi.advanceTimersByTime(10_000);
+      expect(FakeWebSocket.instances).toHaveLength(1);
+      expect(statuses.at(-1)).toBe('closed');
+      expect(fatal).toEqual([code]);
+    }
+  });
+
+  it('does not reconnect after close() or after the server ends the session normally', () => {
+    const { client } = makeClient();
+    client.start();
+    FakeWebSocket.latest().open();
+    FakeWebSocket.latest().drop(1000);
+    vi.advanceTimersByTime(10_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+
+    const second = makeClient();
+    second.client.start();
+    const socket = FakeWebSocket.latest();
+    second.client.close();
+    expect(socket.closedWith).toBe(1000);
+    vi.advanceTimersByTime(10_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it('sends a ping keep-alive periodically while open', () => {
+    const { client } = makeClient({ pingIntervalMs: 1000 });
+    client.start();
+    FakeWebSocket.latest().open();
+    vi.advanceTimersByTime(2500);
+    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'ping' }, { type: 'ping' }]);
+  });
+
+  it('caps the backoff delay', () => {
+    const backoff = { initialMs: 500, maxMs: 8000 };
+    expect(backoffDelay(0, backoff, () => 0.5)).toBe(500);
+    expect(backoffDelay(3, backoff, () => 0.5)).toBe(4000);
+    expect(backoffDelay(10, backoff, () => 1)).toBe(8000);
+  });
+});
