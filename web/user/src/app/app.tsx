@@ -1,0 +1,119 @@
+import { useMedia, type PanFields } from '@support/shared';
+import { useCallback, useEffect } from 'react';
+import { AppHeader } from '../components/app-header';
+import { CallScreen } from '../features/call/call-screen';
+import { LeftScreen } from '../features/left/left-screen';
+import { PanStep } from '../features/pan/pan-step';
+import { usePanUpload } from '../features/pan/use-pan-upload';
+import { useCustomerSession } from '../features/session/use-customer-session';
+import { StartScreen } from '../features/start/start-screen';
+import { WaitingScreen } from '../features/waiting/waiting-screen';
+import { API_BASE, CUSTOMER_SOCKET_URL } from '../lib/config';
+
+/** The customer app: name -> queue (with PAN card step) -> call -> back to the queue or done. */
+export function App() {
+  const media = useMedia();
+  const session = useCustomerSession({ socketUrl: CUSTOMER_SOCKET_URL, localStream: media.stream });
+  const { state } = session;
+  const pan = usePanUpload(state.token, { apiBase: API_BASE });
+
+  // a reload with a saved session resumes it: ask for the camera again as well
+  const { request } = media;
+  useEffect(() => {
+    if (state.phase === 'joining' && media.status === 'idle') void request();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const start = useCallback(
+    async (name: string) => {
+      await request();
+      session.start(name);
+    },
+    [request, session],
+  );
+
+  const leave = useCallback(() => {
+    session.leave();
+    media.release();
+  }, [session, media]);
+
+  const confirm = useCallback((fields: PanFields) => session.confirmPan(fields), [session]);
+
+  useEffect(() => {
+    const titles: Record<string, string> = {
+      start: 'Identity check · Support desk',
+      joining: 'Joining… · Identity check',
+      waiting: state.queue ? `Waiting (#${state.queue.position}) · Identity check` : 'Waiting · Identity check',
+      call: 'In a call · Identity check',
+      left: 'Session ended · Identity check',
+    };
+    document.title = titles[state.phase] ?? 'Identity check';
+  }, [state.phase, state.queue]);
+
+  const panStep = (
+    <PanStep upload={pan} confirmed={state.confirmed} confirmError={state.confirmError} onConfirm={confirm} />
+  );
+
+  let content;
+  switch (state.phase) {
+    case 'start':
+    case 'joining':
+      content = (
+        <div className="app-main--narrow center">
+          <StartScreen
+            onStart={(name) => void start(name)}
+            busy={state.phase === 'joining' || media.status === 'requesting'}
+            error={state.startError}
+          />
+        </div>
+      );
+      break;
+    case 'waiting':
+      content = (
+        <WaitingScreen
+          queue={state.queue}
+          media={media}
+          notice={state.notice}
+          reconnecting={session.signaling === 'reconnecting'}
+          onDismissNotice={session.dismissNotice}
+          onLeave={leave}
+        >
+          {panStep}
+        </WaitingScreen>
+      );
+      break;
+    case 'call':
+      content = (
+        <CallScreen
+          employeeName={state.employeeName}
+          connection={session.connection}
+          peerState={session.peerState}
+          remoteStream={session.remoteStream}
+          media={media}
+          peerAway={state.peerAway}
+          onLeave={leave}
+        >
+          {panStep}
+        </CallScreen>
+      );
+      break;
+    default:
+      content = (
+        <div className="app-main--narrow center">
+          <LeftScreen onStartAgain={session.startOver} />
+        </div>
+      );
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <AppHeader name={state.phase === 'start' || state.phase === 'left' ? null : state.name} />
+      <main id="main" className="app-main" tabIndex={-1}>
+        {content}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,137 @@
+import { FakePeerConnection, fakePeerConnectionFactory, FakeWebSocket, fakeSocketFactory } from '@support/shared/testing';
+import { act, renderHook } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadSession } from './saved-session';
+import { EMPLOYEE_LEFT_TEXT, useCustomerSession } from './use-customer-session';
+
+const WELCOME = {
+  type: 'welcome',
+  customer_id: 'c_1',
+  token: 'tok-1',
+  resumed: false,
+  ice_servers: [{ urls: ['stun:stun.example.org:3478'] }],
+};
+
+function setup() {
+  return renderHook(() =>
+    useCustomerSession({
+      socketUrl: 'ws://test/ws/customer',
+      localStream: null,
+      createSocket: fakeSocketFactory,
+      createPeerConnection: fakePeerConnectionFactory,
+    }),
+  );
+}
+
+async function flush() {
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+describe('useCustomerSession', () => {
+  beforeEach(() => {
+    FakeWebSocket.reset();
+    FakePeerConnection.reset();
+  });
+
+  it('joins with the name, keeps the resume token, and shows the live queue position', () => {
+    const { result } = setup();
+    expect(result.current.state.phase).toBe('start');
+    act(() => result.current.start('  Asha Rao '));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    expect(socket.messages()).toEqual([{ type: 'join', name: 'Asha Rao' }]);
+    act(() => socket.receive(WELCOME));
+    expect(loadSession()).toEqual({ token: 'tok-1', name: 'Asha Rao' });
+    act(() => socket.receive({ type: 'queue_position', position: 2, waiting: 3, estimated_wait_s: null }));
+    expect(result.current.state.phase).toBe('waiting');
+    expect(result.current.state.queue).toEqual({ position: 2, waiting: 3, estimatedWaitS: null });
+  });
+
+  it('answers the employee offer and relays candidates in protocol form', async () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive(WELCOME));
+    act(() => socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' } }));
+    expect(result.current.state.phase).toBe('call');
+    expect(result.current.state.employeeName).toBe('Priya');
+    act(() => socket.receive({ type: 'signal', data: { description: { type: 'offer', sdp: 'o' } } }));
+    await flush();
+    const pc = FakePeerConnection.latest();
+    expect(pc.config.iceServers).toEqual(WELCOME.ice_servers);
+    act(() => pc.emitCandidate({ candidate: 'c1', sdpMid: '0', sdpMLineIndex: 0 }));
+    const sent = socket.messages().slice(1);
+    expect(sent).toEqual([
+      { type: 'signal', data: { description: { type: 'answer', sdp: 'answer-sdp' } } },
+      { type: 'signal', data: { candidate: { candidate: 'c1', sdp_mid: '0', sdp_m_line_index: 0 } } },
+    ]);
+    act(() => pc.setConnectionState('connected'));
+    expect(result.current.connection).toBe('connected');
+  });
+
+  it('tells the customer they are back at the front when the agent leaves', async () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive(WELCOME));
+    act(() => socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' } }));
+    await flush();
+    act(() => socket.receive({ type: 'employee_left' }));
+    act(() => socket.receive({ type: 'queue_position', position: 1, waiting: 1, estimated_wait_s: 60 }));
+    await flush();
+    expect(result.current.state.phase).toBe('waiting');
+    expect(result.current.state.notice?.text).toBe(EMPLOYEE_LEFT_TEXT);
+    expect(result.current.state.queue?.position).toBe(1);
+    expect(FakePeerConnection.latest().calls).toContain('close');
+  });
+
+  it('resumes with the token after a dropped connection, and joins again when the resume fails', async () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    act(() => FakeWebSocket.latest().open());
+    act(() => FakeWebSocket.latest().receive(WELCOME));
+    act(() => FakeWebSocket.latest().drop(1006));
+    expect(result.current.signaling).toBe('reconnecting');
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+    });
+    const second = FakeWebSocket.latest();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    act(() => second.open());
+    expect(second.messages()).toEqual([{ type: 'resume', token: 'tok-1' }]);
+    act(() => second.receive({ type: 'error', code: 'resume_failed', message: 'expired' }));
+    expect(second.messages().at(-1)).toEqual({ type: 'join', name: 'Asha' });
+    expect(loadSession()).toBeNull();
+  });
+
+  it('sends pan_confirm and leave, and ends after bye', () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive(WELCOME));
+    const fields = { pan: 'ABCPE1234F', name: 'ASHA RAO', father_name: null, dob: '1990-01-31' };
+    act(() => {
+      expect(result.current.confirmPan(fields)).toBe(true);
+    });
+    act(() => socket.receive({ type: 'pan_confirmed', fields }));
+    expect(result.current.state.confirmed).toEqual(fields);
+    act(() => result.current.leave());
+    expect(socket.messages().slice(-2)).toEqual([{ type: 'pan_confirm', fields }, { type: 'leave' }]);
+    expect(result.current.state.phase).toBe('left');
+    act(() => socket.receive({ type: 'bye' }));
+    expect(loadSession()).toBeNull();
+  });
+
+  it('resumes a saved session on page load instead of joining again', () => {
+    sessionStorage.setItem('support.customer.session', JSON.stringify({ token: 'saved', name: 'Asha' }));
+    const { result } = setup();
+    expect(result.current.state.phase).toBe('joining');
+    act(() => FakeWebSocket.latest().open());
+    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'resume', token: 'saved' }]);
+  });
+});

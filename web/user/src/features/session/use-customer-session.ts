@@ -1,0 +1,348 @@
+import {
+  callConnection,
+  usePeerConnection,
+  useSignaling,
+  type AnyMessage,
+  type CallConnection,
+  type CustomerServerMessage,
+  type PanFields,
+  type PeerState,
+  type SignalData,
+  type SignalingStatus,
+  type SocketFactory,
+} from '@support/shared';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { clearSession, loadSession, saveSession } from './saved-session';
+
+/** start: name form · joining: socket opening · waiting: in the queue · call · left: session over */
+export type Phase = 'start' | 'joining' | 'waiting' | 'call' | 'left';
+
+export interface QueueInfo {
+  position: number;
+  waiting: number;
+  estimatedWaitS: number | null;
+}
+
+export interface SessionNotice {
+  tone: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface SessionState {
+  phase: Phase;
+  name: string;
+  token: string | null;
+  customerId: string | null;
+  iceServers: RTCIceServer[];
+  queue: QueueInfo | null;
+  roomId: string | null;
+  employeeName: string | null;
+  peerAway: boolean;
+  notice: SessionNotice | null;
+  /** Error of the start form (e.g. invalid name). */
+  startError: string | null;
+  /** Values the server acknowledged for `pan_confirm`. */
+  confirmed: PanFields | null;
+  confirmError: string | null;
+}
+
+export const EMPLOYEE_LEFT_TEXT = 'The agent left the call. You are back in the queue, at the front.';
+
+type Action =
+  | { type: 'start'; name: string; token: string | null }
+  | { type: 'message'; message: CustomerServerMessage }
+  | { type: 'resume_failed' }
+  | { type: 'left' }
+  | { type: 'dismiss' }
+  | { type: 'confirm_sent' }
+  | { type: 'reset' };
+
+function initialState(): SessionState {
+  const saved = loadSession();
+  return {
+    phase: saved ? 'joining' : 'start',
+    name: saved?.name ?? '',
+    token: saved?.token ?? null,
+    customerId: null,
+    iceServers: [],
+    queue: null,
+    roomId: null,
+    employeeName: null,
+    peerAway: false,
+    notice: null,
+    startError: null,
+    confirmed: null,
+    confirmError: null,
+  };
+}
+
+export function sessionReducer(state: SessionState, action: Action): SessionState {
+  switch (action.type) {
+    case 'start':
+      return {
+        ...initialState(),
+        phase: 'joining',
+        name: action.name,
+        token: action.token,
+      };
+    case 'resume_failed':
+      return { ...state, token: null, customerId: null, roomId: null, employeeName: null };
+    case 'left':
+      return { ...state, phase: 'left', token: null, roomId: null, queue: null, notice: null };
+    case 'reset':
+      return { ...initialState(), phase: 'start', name: state.name, token: null };
+    case 'dismiss':
+      return { ...state, notice: null };
+    case 'confirm_sent':
+      return { ...state, confirmError: null };
+    case 'message':
+      return applyMessage(state, action.message);
+    default:
+      return state;
+  }
+}
+
+function applyMessage(state: SessionState, message: CustomerServerMessage): SessionState {
+  switch (message.type) {
+    case 'welcome':
+      return {
+        ...state,
+        token: message.token,
+        customerId: message.customer_id,
+        iceServers: message.ice_servers ?? [],
+        phase: state.phase === 'call' && message.resumed ? 'call' : 'waiting',
+        startError: null,
+      };
+    case 'queue_position':
+      return {
+        ...state,
+        phase: 'waiting',
+        roomId: null,
+        employeeName: null,
+        peerAway: false,
+        queue: {
+          position: message.position,
+          waiting: message.waiting,
+          estimatedWaitS: message.estimated_wait_s,
+        },
+      };
+    case 'paired':
+      return {
+        ...state,
+        phase: 'call',
+        roomId: message.room_id,
+        employeeName: message.employee?.name ?? null,
+        peerAway: false,
+        notice: null,
+      };
+    case 'employee_left':
+      return {
+        ...state,
+        phase: 'waiting',
+        roomId: null,
+        employeeName: null,
+        peerAway: false,
+        notice: { tone: 'info', text: EMPLOYEE_LEFT_TEXT },
+      };
+    case 'peer_reconnecting':
+      return { ...state, peerAway: true };
+    case 'peer_reconnected':
+      return { ...state, peerAway: false };
+    case 'pan_confirmed':
+      return { ...state, confirmed: message.fields, confirmError: null };
+    case 'bye':
+      return { ...state, phase: 'left', token: null, roomId: null, queue: null };
+    case 'error':
+      if (message.code === 'invalid_name') {
+        return {
+          ...state,
+          phase: 'start',
+          startError: 'Please enter your name (1 to 64 characters).',
+        };
+      }
+      if (message.request === 'pan_confirm' || message.code === 'bad_message') {
+        return { ...state, confirmError: message.message };
+      }
+      return state;
+    default:
+      return state;
+  }
+}
+
+export interface UseCustomerSessionOptions {
+  socketUrl: string;
+  localStream: MediaStream | null;
+  createSocket?: SocketFactory;
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+export interface CustomerSession {
+  state: SessionState;
+  signaling: SignalingStatus;
+  peerState: PeerState;
+  connection: CallConnection;
+  remoteStream: MediaStream | null;
+  start: (name: string) => void;
+  leave: () => void;
+  confirmPan: (fields: PanFields) => boolean;
+  dismissNotice: () => void;
+  startOver: () => void;
+}
+
+/**
+ * The customer's whole session: join (or resume after a reload / network blip), the queue,
+ * the call's peer connection (the customer answers), and leaving.
+ */
+export function useCustomerSession(options: UseCustomerSessionOptions): CustomerSession {
+  const [state, dispatch] = useReducer(sessionReducer, undefined, initialState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [enabled, setEnabled] = useState(state.phase === 'joining');
+  const [wasConnected, setWasConnected] = useState(false);
+  const sendRef = useRef<(m: { type: string; [k: string]: unknown }) => boolean>(() => false);
+
+  const peer = usePeerConnection({
+    role: 'answerer',
+    localStream: options.localStream,
+    sendSignal: (data: SignalData) => {
+      sendRef.current({ type: 'signal', data });
+    },
+    ...(options.createPeerConnection ? { createPeerConnection: options.createPeerConnection } : {}),
+  });
+  const peerRef = useRef(peer);
+  peerRef.current = peer;
+  const roomRef = useRef<string | null>(null);
+  const leaveTimer = useRef<number | null>(null);
+
+  const onOpen = useCallback(() => {
+    const { token, name } = stateRef.current;
+    if (token) sendRef.current({ type: 'resume', token });
+    else sendRef.current({ type: 'join', name });
+  }, []);
+
+  const onMessage = useCallback((raw: AnyMessage) => {
+    const message = raw as unknown as CustomerServerMessage;
+    const current = stateRef.current;
+    switch (message.type) {
+      case 'welcome':
+        saveSession({ token: message.token, name: current.name });
+        stateRef.current = { ...current, iceServers: message.ice_servers ?? [] };
+        break;
+      case 'paired':
+        if (roomRef.current !== message.room_id || !peerRef.current.isActive()) {
+          roomRef.current = message.room_id;
+          peerRef.current.start(stateRef.current.iceServers);
+        }
+        break;
+      case 'signal':
+        void peerRef.current.handleSignal(message.data);
+        break;
+      case 'employee_left':
+      case 'queue_position':
+        if (roomRef.current !== null) {
+          roomRef.current = null;
+          peerRef.current.stop();
+        }
+        break;
+      case 'bye':
+        clearSession();
+        roomRef.current = null;
+        peerRef.current.stop();
+        setEnabled(false);
+        break;
+      case 'error':
+        if (message.code === 'resume_failed') {
+          clearSession();
+          dispatch({ type: 'resume_failed' });
+          stateRef.current = { ...stateRef.current, token: null };
+          sendRef.current({ type: 'join', name: stateRef.current.name });
+          return;
+        }
+        if (message.code === 'invalid_name') {
+          clearSession();
+          setEnabled(false);
+        }
+        break;
+      default:
+        break;
+    }
+    dispatch({ type: 'message', message });
+  }, []);
+
+  const signaling = useSignaling({
+    url: options.socketUrl,
+    enabled,
+    onOpen,
+    onMessage,
+    ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+  });
+  sendRef.current = signaling.send;
+
+  useEffect(
+    () => () => {
+      if (leaveTimer.current !== null) window.clearTimeout(leaveTimer.current);
+    },
+    [],
+  );
+
+  useEffect(() => {
+    if (peer.state === 'connected') setWasConnected(true);
+  }, [peer.state]);
+  useEffect(() => {
+    if (state.phase !== 'call') setWasConnected(false);
+  }, [state.phase]);
+
+  const start = useCallback((name: string) => {
+    const trimmed = name.trim();
+    if (leaveTimer.current !== null) window.clearTimeout(leaveTimer.current);
+    leaveTimer.current = null;
+    dispatch({ type: 'start', name: trimmed, token: null });
+    stateRef.current = { ...stateRef.current, name: trimmed, token: null };
+    setEnabled(true);
+  }, []);
+
+  const leave = useCallback(() => {
+    const sent = sendRef.current({ type: 'leave' });
+    clearSession();
+    roomRef.current = null;
+    peerRef.current.stop();
+    dispatch({ type: 'left' });
+    if (!sent) {
+      setEnabled(false);
+      return;
+    }
+    // the server answers `bye` and closes; do not wait for it forever
+    leaveTimer.current = window.setTimeout(() => setEnabled(false), 3000);
+  }, []);
+
+  const confirmPan = useCallback((fields: PanFields) => {
+    dispatch({ type: 'confirm_sent' });
+    return sendRef.current({ type: 'pan_confirm', fields });
+  }, []);
+
+  const dismissNotice = useCallback(() => dispatch({ type: 'dismiss' }), []);
+  const startOver = useCallback(() => {
+    if (leaveTimer.current !== null) window.clearTimeout(leaveTimer.current);
+    leaveTimer.current = null;
+    setEnabled(false);
+    dispatch({ type: 'reset' });
+  }, []);
+
+  return {
+    state,
+    signaling: signaling.status,
+    peerState: peer.state,
+    connection: callConnection({
+      signaling: signaling.status,
+      peer: peer.state,
+      peerAway: state.peerAway,
+      wasConnected,
+    }),
+    remoteStream: peer.remoteStream,
+    start,
+    leave,
+    confirmPan,
+    dismissNotice,
+    startOver,
+  };
+}
