@@ -160,7 +160,7 @@ FEMALE_FIRST = (
     "ZARINA",
 )
 
-MIDDLE = (
+MIDDLE_MALE = (
     "KUMAR",
     "PRASAD",
     "CHANDRA",
@@ -171,15 +171,12 @@ MIDDLE = (
     "MOHAN",
     "RAJ",
     "SINGH",
-    "DEVI",
-    "RANI",
-    "KUMARI",
-    "BAI",
-    "BEN",
-    "BHAI",
     "RAO",
     "NARAYAN",
+    "BHAI",
 )
+
+MIDDLE_FEMALE = ("DEVI", "RANI", "KUMARI", "BAI", "BEN", "LATA")
 
 SURNAMES = (
     "SHARMA",

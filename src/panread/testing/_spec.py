@@ -112,18 +112,15 @@ class CardSpec:
         }
 
 
-def _person_name(
-    rng: random.Random, firsts: tuple[str, ...], *, long: bool = False
-) -> tuple[str, str]:
-    """A full name and its surname."""
-    surname = rng.choice(_names.SURNAMES)
+def _given_name(rng: random.Random, *, female: bool, long: bool = False) -> str:
+    """Given name(s), sometimes with a middle name, or a long south Indian run of names."""
     if long:
-        given = rng.choice(_names.LONG_GIVEN)
-    else:
-        first = rng.choice(firsts)
-        roll = rng.random()
-        given = f"{first} {rng.choice(_names.MIDDLE)}" if roll < 0.35 else first
-    return f"{given} {surname}", surname
+        return rng.choice(_names.LONG_GIVEN)
+    first = rng.choice(_names.FEMALE_FIRST if female else _names.MALE_FIRST)
+    if rng.random() < 0.35:
+        middle = rng.choice(_names.MIDDLE_FEMALE if female else _names.MIDDLE_MALE)
+        return f"{first} {middle}"
+    return first
 
 
 def _org_name(rng: random.Random, letter: str) -> str:
@@ -166,14 +163,15 @@ def random_card_spec(rng: random.Random, layout: str | None = None) -> CardSpec:
         incorporated = _random_date(rng, dt.date(1950, 1, 1), dt.date(2024, 12, 31))
         return CardSpec(layout, _pan(rng, letter, name[0]), name, incorporated)
     long = layout in ("old", "laminated") and rng.random() < 0.25
-    name, surname = _person_name(rng, _names.MALE_FIRST + _names.FEMALE_FIRST, long=long)
-    father, _ = _person_name(rng, _names.MALE_FIRST, long=long and rng.random() < 0.5)
-    father = f"{father.rsplit(' ', 1)[0]} {surname}"
+    surname = rng.choice(_names.SURNAMES)
+    female = rng.random() < 0.4
+    name = f"{_given_name(rng, female=female, long=long and not female)} {surname}"
+    father = f"{_given_name(rng, female=False, long=long and rng.random() < 0.5)} {surname}"
     # Cards carry the birth year of their era: laminated cards were issued in the 1990s.
     latest = dt.date(1985, 12, 31) if layout == "laminated" else dt.date(2006, 12, 31)
     dob = _random_date(rng, dt.date(1940, 1, 1), latest)
     pan = _pan(rng, "P", surname[0])
     if layout == "new" and rng.random() < 0.1:
-        mother = f"{rng.choice(_names.FEMALE_FIRST)} {surname}"
+        mother = f"{_given_name(rng, female=True)} {surname}"
         return CardSpec(layout, pan, name, dob, father_name=None, mother_name=mother)
     return CardSpec(layout, pan, name, dob, father_name=father)
