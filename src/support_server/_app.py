@@ -1,0 +1,145 @@
+"""``create_app()``: one ``setup_*`` per concern, heavy objects built at server start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sanic import HTTPResponse, Request, Sanic
+from sanic.exceptions import SanicException
+
+from ._accounts import AccountStore
+from ._auth import auth_blueprint
+from ._connections import Signaling
+from ._context import AppContext, SupportApp
+from ._health import health_blueprint
+from ._http import error_response
+from ._hub import Hub
+from ._logging import LOGGER_NAME, log_event
+from ._ocr import OcrConfig, OcrPool, ReaderFactory, default_reader_factory
+from ._pan import pan_blueprint
+from ._ratelimit import KeyedRateLimiter
+from ._settings import Settings
+from ._signaling import signaling_blueprint
+from ._static import static_blueprint
+from ._throttle import LoginThrottle
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(LOGGER_NAME)
+_MULTIPART_OVERHEAD = 1 << 20
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    reader_factory: ReaderFactory = default_reader_factory,
+    name: str = "support_server",
+) -> SupportApp:
+    """Build the Sanic app: signaling, PAN API, auth, static UIs, health.
+
+    ``settings`` defaults to :meth:`Settings.from_env`. ``reader_factory`` builds the OCR
+    reader inside each worker process (a picklable module-level function). Nothing heavy
+    happens here: the database, the Hub and the OCR pool start in ``before_server_start``.
+    """
+    settings = Settings.from_env() if settings is None else settings
+    ctx = AppContext(
+        settings=settings,
+        reader_factory=reader_factory,
+        login_throttle=LoginThrottle(max_failures=settings.login_max_failures),
+        upload_limiter=KeyedRateLimiter(
+            rate=settings.upload_rate_per_min / 60.0, burst=settings.upload_rate_per_min
+        ),
+    )
+    app: SupportApp = Sanic(name, ctx=ctx)
+    setup_config(app, settings)
+    setup_errors(app)
+    setup_state(app)
+    setup_ocr(app)
+    setup_blueprints(app)
+    return app
+
+
+def setup_config(app: SupportApp, settings: Settings) -> None:
+    """Sanic limits derived from the settings."""
+    logger.setLevel(settings.log_level_number)
+    app.config.WEBSOCKET_MAX_SIZE = settings.ws_max_frame_bytes
+    app.config.REQUEST_MAX_SIZE = settings.max_upload_bytes + _MULTIPART_OVERHEAD
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.ACCESS_LOG = False
+    app.config.KEEP_ALIVE_TIMEOUT = 75
+
+
+def setup_errors(app: SupportApp) -> None:
+    """Every error answers ``{"error": {"code", "message"}}``."""
+
+    @app.exception(SanicException)
+    async def sanic_error(request: Request, exc: SanicException) -> HTTPResponse:
+        status = exc.status_code
+        if status == 413:
+            code = "image_too_large" if request.path.startswith("/api/pan") else "too_large"
+            message = "The request body is over the size limit."
+        else:
+            code = {
+                400: "bad_request",
+                401: "unauthorized",
+                404: "not_found",
+                405: "method_not_allowed",
+            }.get(status, "error")
+            message = str(exc) or "Request failed."
+        return error_response(status, code, message)
+
+    @app.exception(Exception)
+    async def internal_error(request: Request, exc: Exception) -> HTTPResponse:
+        log_event(logger, logging.ERROR, "internal_error", error=type(exc).__name__)
+        logger.debug("internal error", exc_info=exc)
+        return error_response(500, "internal_error", "Something went wrong on the server.")
+
+
+def setup_state(app: SupportApp) -> None:
+    """The account database and the Hub with its sockets, opened at server start."""
+
+    @app.before_server_start
+    async def open_state(app: SupportApp) -> None:
+        settings = app.ctx.settings
+        app.ctx.accounts = await asyncio.to_thread(AccountStore, settings.db_path)
+        app.ctx.signaling = Signaling(Hub(grace_s=settings.reconnect_grace_s))
+        log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
+
+    @app.before_server_stop
+    async def close_state(app: SupportApp) -> None:
+        await app.ctx.signaling.shutdown()
+        app.ctx.accounts.close()
+
+
+def setup_ocr(app: SupportApp) -> None:
+    """The OCR worker pool: processes start with the server and warm up in the background."""
+
+    @app.before_server_start
+    async def start_ocr(app: SupportApp) -> None:
+        settings = app.ctx.settings
+        config = OcrConfig(
+            workers=settings.ocr_workers,
+            queue=settings.ocr_queue,
+            threads=settings.ocr_threads,
+            max_bytes=settings.max_upload_bytes,
+            max_pixels=settings.max_image_pixels,
+        )
+        app.ctx.ocr = OcrPool(config, app.ctx.reader_factory)
+        app.ctx.ocr.start()
+
+    @app.after_server_stop
+    async def stop_ocr(app: SupportApp) -> None:
+        await app.ctx.ocr.close()
+
+
+def setup_blueprints(app: SupportApp) -> None:
+    """Routes: signaling, PAN API, auth, health, then the static UIs (catch-all last)."""
+    for blueprint in (
+        signaling_blueprint,
+        pan_blueprint,
+        auth_blueprint,
+        health_blueprint,
+        static_blueprint,
+    ):
+        app.blueprint(blueprint)

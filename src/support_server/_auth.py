@@ -1,0 +1,104 @@
+"""Employee login: ``/api/auth/login``, ``/logout``, ``/me`` and request authentication."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from sanic import Blueprint, HTTPResponse
+from sanic.response import empty, json
+
+from ._accounts import Employee
+from ._context import AppRequest
+from ._http import SESSION_COOKIE, error_response, session_token
+from ._logging import LOGGER_NAME, log_event
+
+__all__ = ["auth_blueprint", "current_employee"]
+
+logger = logging.getLogger(f"{LOGGER_NAME}.auth")
+auth_blueprint = Blueprint("auth", url_prefix="/api/auth")
+
+
+async def current_employee(request: AppRequest, token: str | None = None) -> Employee | None:
+    """The logged-in employee of a request (bearer header or cookie), else ``None``."""
+    token = token if token is not None else session_token(request)
+    if token is None:
+        return None
+    accounts = request.app.ctx.accounts
+    return await asyncio.to_thread(accounts.employee_for_token, token, now=time.time())
+
+
+def _client_address(request: AppRequest) -> str:
+    return request.client_ip or request.ip or "unknown"
+
+
+@auth_blueprint.post("/login")
+async def login(request: AppRequest) -> HTTPResponse:
+    """Check a username and password; answer a token and set the session cookie."""
+    ctx = request.app.ctx
+    try:
+        body: Any = request.json
+    except Exception:
+        body = None
+    if not isinstance(body, dict):
+        return error_response(400, "bad_request", 'Send JSON {"username": ..., "password": ...}.')
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str) or not username:
+        return error_response(400, "bad_request", "Both 'username' and 'password' are required.")
+    if len(username) > 64 or len(password) > 1024:
+        return error_response(401, "invalid_credentials", "Wrong username or password.")
+    key = ctx.login_throttle.key(username, _client_address(request))
+    now = time.time()
+    wait = ctx.login_throttle.retry_after(key, now)
+    if wait:
+        log_event(logger, logging.WARNING, "login_throttled", retry_after=wait)
+        return error_response(
+            429,
+            "too_many_attempts",
+            f"Too many failed logins: try again in {wait} seconds.",
+            headers={"Retry-After": str(wait)},
+        )
+    employee = await asyncio.to_thread(ctx.accounts.authenticate, username, password)
+    if employee is None:
+        ctx.login_throttle.failure(key, time.time())
+        log_event(logger, logging.INFO, "login_failed")
+        return error_response(401, "invalid_credentials", "Wrong username or password.")
+    ctx.login_throttle.success(key)
+    ttl = ctx.settings.session_ttl_s
+    token = await asyncio.to_thread(
+        ctx.accounts.create_session, employee, now=time.time(), ttl_s=ttl
+    )
+    log_event(logger, logging.INFO, "login_ok", employee=employee.id)
+    response = json({"token": token, "employee": employee.to_dict()})
+    response.add_cookie(
+        SESSION_COOKIE,
+        token,
+        path="/",
+        max_age=ttl,
+        httponly=True,
+        samesite="Strict",
+        secure=request.scheme == "https",
+    )
+    return response
+
+
+@auth_blueprint.post("/logout")
+async def logout(request: AppRequest) -> HTTPResponse:
+    """End the session of the token or cookie sent (if any) and clear the cookie."""
+    token = session_token(request)
+    if token is not None:
+        await asyncio.to_thread(request.app.ctx.accounts.end_session, token)
+    response = empty(status=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@auth_blueprint.get("/me")
+async def me(request: AppRequest) -> HTTPResponse:
+    """The logged-in employee, or 401."""
+    employee = await current_employee(request)
+    if employee is None:
+        return error_response(401, "unauthorized", "Log in first.")
+    return json({"employee": employee.to_dict()})

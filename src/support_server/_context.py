@@ -1,0 +1,35 @@
+"""The typed application context (``app.ctx``) and request type aliases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from sanic import Request, Sanic
+from sanic.config import Config
+
+from ._accounts import AccountStore
+from ._connections import Signaling
+from ._ocr import OcrPool, ReaderFactory
+from ._ratelimit import KeyedRateLimiter
+from ._settings import Settings
+from ._throttle import LoginThrottle
+
+__all__ = ["AppContext", "AppRequest", "SupportApp"]
+
+
+@dataclass(slots=True)
+class AppContext:
+    """Everything the handlers share. Heavy parts are set by ``before_server_start``."""
+
+    settings: Settings
+    reader_factory: ReaderFactory
+    login_throttle: LoginThrottle
+    upload_limiter: KeyedRateLimiter
+    signaling: Signaling = field(init=False)
+    accounts: AccountStore = field(init=False)
+    ocr: OcrPool = field(init=False)
+
+
+SupportApp = Sanic[Config, AppContext]
+AppRequest = Request[SupportApp, SimpleNamespace]

@@ -1,0 +1,160 @@
+"""Parsing and validating client WebSocket frames (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+__all__ = [
+    "CUSTOMER_TYPES",
+    "EMPLOYEE_TYPES",
+    "ProtocolError",
+    "error_message",
+    "parse_frame",
+    "validate_name",
+    "validate_pan_fields",
+]
+
+Message = dict[str, Any]
+
+CUSTOMER_TYPES = frozenset({"join", "resume", "signal", "pan_confirm", "leave", "ping"})
+EMPLOYEE_TYPES = frozenset({"pick", "signal", "leave", "ping"})
+ALL_TYPES = CUSTOMER_TYPES | EMPLOYEE_TYPES
+
+MAX_NAME_CHARS = 64
+MAX_FIELD_NAME_CHARS = 100
+PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
+PAN_FIELDS = ("pan", "name", "father_name", "dob")
+
+
+class ProtocolError(Exception):
+    """A frame the server refuses; becomes an ``error`` frame with this ``code``."""
+
+    def __init__(self, code: str, message: str, *, request: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.request = request
+
+
+def error_message(code: str, message: str, request: str | None = None) -> Message:
+    """Build an ``error`` frame."""
+    out: Message = {"type": "error", "code": code, "message": message}
+    if request is not None:
+        out["request"] = request
+    return out
+
+
+def parse_frame(frame: str | bytes, allowed: frozenset[str]) -> Message:
+    """Decode one frame into a message whose ``type`` is allowed for this role.
+
+    Raises :class:`ProtocolError` with ``bad_json``, ``bad_message``, ``unknown_type`` or
+    ``not_allowed``.
+    """
+    if isinstance(frame, bytes):
+        raise ProtocolError("bad_json", "Binary frames are not accepted: send JSON text.")
+    try:
+        message = json.loads(frame)
+    except (ValueError, RecursionError):
+        raise ProtocolError("bad_json", "The frame is not valid JSON.") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("bad_json", "The frame must be a JSON object.")
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        raise ProtocolError("bad_message", "Field 'type' is missing or not a string.")
+    if kind not in ALL_TYPES:
+        shown = kind if len(kind) <= 40 else kind[:40] + "…"
+        raise ProtocolError("unknown_type", f"Unknown message type {shown!r}.", request=kind)
+    if kind not in allowed:
+        raise ProtocolError(
+            "not_allowed", f"Message type {kind!r} is not allowed for your role.", request=kind
+        )
+    return message
+
+
+def require_str(message: Message, key: str, *, max_len: int = 256) -> str:
+    """Return ``message[key]`` if it is a non-empty string of at most ``max_len`` characters."""
+    value = message.get(key)
+    if not isinstance(value, str) or not value or len(value) > max_len:
+        raise ProtocolError(
+            "bad_message",
+            f"Field {key!r} must be a non-empty string of at most {max_len} characters.",
+            request=str(message.get("type")),
+        )
+    return value
+
+
+def require_object(message: Message, key: str) -> Message:
+    """Return ``message[key]`` if it is a JSON object."""
+    value = message.get(key)
+    if not isinstance(value, dict):
+        raise ProtocolError(
+            "bad_message",
+            f"Field {key!r} must be a JSON object.",
+            request=str(message.get("type")),
+        )
+    return value
+
+
+def validate_name(value: Any) -> str:
+    """Return the trimmed display name, or raise ``invalid_name``."""
+    if not isinstance(value, str):
+        raise ProtocolError("invalid_name", "Field 'name' must be a string.", request="join")
+    name = " ".join(value.split())
+    if not name or len(name) > MAX_NAME_CHARS:
+        raise ProtocolError(
+            "invalid_name",
+            f"Your name must have 1 to {MAX_NAME_CHARS} characters.",
+            request="join",
+        )
+    return name
+
+
+def validate_pan_fields(value: Any) -> Message:
+    """Return normalised ``pan_confirm`` fields, or raise ``bad_message`` naming the field."""
+
+    def bad(field: str, why: str) -> ProtocolError:
+        return ProtocolError("bad_message", f"fields.{field} {why}", request="pan_confirm")
+
+    if not isinstance(value, dict):
+        raise ProtocolError(
+            "bad_message", "Field 'fields' must be a JSON object.", request="pan_confirm"
+        )
+    extra = sorted(set(value) - set(PAN_FIELDS))
+    if extra:
+        raise bad(extra[0], "is not a known field (pan, name, father_name, dob).")
+    out: Message = {}
+    for key in PAN_FIELDS:
+        raw = value.get(key)
+        if raw is None:
+            out[key] = None
+            continue
+        if not isinstance(raw, str):
+            raise bad(key, "must be a string or null.")
+        text = " ".join(raw.split())
+        if not text:
+            out[key] = None
+        elif key == "pan":
+            pan = text.replace(" ", "").upper()
+            if not PAN_RE.fullmatch(pan):
+                raise bad(key, "must look like ABCDE1234F (5 letters, 4 digits, 1 letter).")
+            out[key] = pan
+        elif key == "dob":
+            try:
+                out[key] = dt.date.fromisoformat(text).isoformat()
+            except ValueError:
+                raise bad(key, "must be a date in the form YYYY-MM-DD.") from None
+            if len(text) != 10:
+                raise bad(key, "must be a date in the form YYYY-MM-DD.")
+        else:
+            if len(text) > MAX_FIELD_NAME_CHARS:
+                raise bad(key, f"must have at most {MAX_FIELD_NAME_CHARS} characters.")
+            out[key] = text
+    return out
+
+
+def dumps(message: Message) -> str:
+    """Serialise a message compactly."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)

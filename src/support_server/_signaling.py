@@ -1,0 +1,259 @@
+"""The signaling blueprint: ``/ws/customer`` and ``/ws/employee`` (see docs/protocol.md)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlsplit
+
+from sanic import Blueprint
+from sanic.server.websockets.impl import WebsocketImplProtocol
+from websockets.exceptions import ConnectionClosed
+
+from ._accounts import Employee
+from ._auth import current_employee
+from ._connections import Connection, Signaling
+from ._context import AppRequest
+from ._hub import HubError
+from ._ice import ice_servers
+from ._logging import LOGGER_NAME, log_event
+from ._messages import (
+    CUSTOMER_TYPES,
+    EMPLOYEE_TYPES,
+    Message,
+    ProtocolError,
+    parse_frame,
+    require_object,
+    require_str,
+    validate_name,
+    validate_pan_fields,
+)
+from ._settings import Settings
+
+__all__ = ["origin_allowed", "signaling_blueprint"]
+
+logger = logging.getLogger(f"{LOGGER_NAME}.signaling")
+signaling_blueprint = Blueprint("signaling")
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _netloc(scheme: str, host: str) -> str:
+    host = host.strip().lower()
+    default = _DEFAULT_PORTS.get(scheme)
+    if default and host.endswith(f":{default}"):
+        host = host[: -len(default) - 1]
+    return host
+
+
+def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> bool:
+    """Whether a WebSocket upgrade's ``Origin`` may connect.
+
+    No ``Origin`` (a non-browser client) is allowed. With ``allowed_origins`` set, the origin
+    must be listed; otherwise it must match the request's ``Host`` (same origin).
+    """
+    if origin is None:
+        return True
+    origin = origin.strip()
+    if settings.allowed_origins:
+        return origin.rstrip("/") in settings.allowed_origins
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc or host is None:
+        return False
+    origin_host = _netloc(parts.scheme, parts.netloc)
+    return origin_host in (_netloc(parts.scheme, host), _netloc("http", host))
+
+
+async def _receive(ws: WebsocketImplProtocol) -> str | bytes | None:
+    """The next frame, or ``None`` once the socket is closed (cleanly or not)."""
+    try:
+        return await ws.recv()
+    except ConnectionClosed:
+        return None
+    except Exception:
+        return None
+
+
+def _check_origin(request: AppRequest, conn: Connection) -> bool:
+    settings = request.app.ctx.settings
+    if origin_allowed(request.headers.get("origin"), request.headers.get("host"), settings):
+        return True
+    log_event(logger, logging.WARNING, "ws_origin_refused", role=conn.role)
+    conn.error("origin_not_allowed", "This page's origin may not connect to this server.")
+    conn.close(4403, "origin not allowed")
+    return False
+
+
+def _rate_ok(conn: Connection) -> bool:
+    if conn.bucket.allow(time.monotonic()):
+        return True
+    conn.error("rate_limited", "Too many messages: slow down.")
+    return False
+
+
+# ---------------------------------------------------------------- customer
+
+
+async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
+    """One customer's signaling socket."""
+    ctx = request.app.ctx
+    signaling = ctx.signaling
+    conn = Connection(ws, "customer", rate_per_s=ctx.settings.ws_rate_per_s)
+    try:
+        if not _check_origin(request, conn):
+            await conn.drain()
+            return
+        while not conn.closing:
+            frame = await _receive(ws)
+            if frame is None:
+                break
+            if not _rate_ok(conn):
+                continue
+            try:
+                message = parse_frame(frame, CUSTOMER_TYPES)
+                _handle_customer(signaling, ctx.settings, conn, message)
+            except ProtocolError as exc:
+                conn.error(exc.code, exc.message, exc.request)
+            except HubError as exc:
+                conn.error(exc.code, exc.message, str(message.get("type")))
+        await conn.drain()
+    finally:
+        signaling.connection_lost(conn)
+        await conn.stop()
+
+
+def _handle_customer(
+    signaling: Signaling, settings: Settings, conn: Connection, message: Message
+) -> None:
+    kind = message["type"]
+    hub = signaling.hub
+    now = signaling.clock()
+    if kind == "ping":
+        conn.send({"type": "pong"})
+        return
+    if kind in ("join", "resume"):
+        if conn.member_id is not None:
+            raise ProtocolError("already_joined", "This socket has already joined.", request=kind)
+        if kind == "join":
+            name = validate_name(message.get("name"))
+            customer_id, token, outcome = hub.join(name, now)
+            resumed = False
+        else:
+            token = require_str(message, "token")
+            customer_id, outcome = hub.resume(token, now)
+            resumed = True
+        signaling.attach(customer_id, conn)
+        conn.send(
+            {
+                "type": "welcome",
+                "customer_id": customer_id,
+                "token": token,
+                "resumed": resumed,
+                "ice_servers": ice_servers(settings, customer_id, now),
+            }
+        )
+        log_event(
+            logger,
+            logging.INFO,
+            "customer_resumed" if resumed else "customer_joined",
+            customer=customer_id,
+        )
+        signaling.apply(outcome)
+        return
+    member_id = conn.member_id
+    if member_id is None:
+        raise ProtocolError("not_joined", "Send 'join' (or 'resume') first.", request=kind)
+    if kind == "signal":
+        data = require_object(message, "data")
+        signaling.apply(hub.signal(member_id, data))
+    elif kind == "pan_confirm":
+        fields = validate_pan_fields(message.get("fields"))
+        signaling.apply(hub.confirm_pan(member_id, fields))
+        log_event(logger, logging.INFO, "pan_confirmed", customer=member_id)
+    elif kind == "leave":
+        outcome = hub.customer_leave(member_id, now)
+        conn.finished = True
+        signaling.detach(conn)
+        conn.send({"type": "bye"})
+        conn.close(1000, "bye")
+        signaling.apply(outcome)
+        log_event(logger, logging.INFO, "customer_left", customer=member_id)
+
+
+# ---------------------------------------------------------------- employee
+
+
+async def employee_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
+    """One employee's signaling socket (login required)."""
+    ctx = request.app.ctx
+    signaling = ctx.signaling
+    conn = Connection(ws, "employee", rate_per_s=ctx.settings.ws_rate_per_s)
+    try:
+        if not _check_origin(request, conn):
+            await conn.drain()
+            return
+        employee = await current_employee(request)
+        if employee is None:
+            log_event(logger, logging.WARNING, "ws_unauthorized")
+            conn.error("unauthorized", "Log in as an employee first.")
+            conn.close(4401, "unauthorized")
+            await conn.drain()
+            return
+        _employee_connected(signaling, ctx.settings, conn, employee)
+        while not conn.closing:
+            frame = await _receive(ws)
+            if frame is None:
+                break
+            if not _rate_ok(conn):
+                continue
+            try:
+                message = parse_frame(frame, EMPLOYEE_TYPES)
+                _handle_employee(signaling, conn, employee, message)
+            except ProtocolError as exc:
+                conn.error(exc.code, exc.message, exc.request)
+            except HubError as exc:
+                conn.error(exc.code, exc.message, str(message.get("type")))
+        await conn.drain()
+    finally:
+        signaling.connection_lost(conn)
+        await conn.stop()
+
+
+def _employee_connected(
+    signaling: Signaling, settings: Settings, conn: Connection, employee: Employee
+) -> None:
+    now = signaling.clock()
+    signaling.attach(employee.id, conn)
+    conn.send(
+        {
+            "type": "welcome",
+            "employee": employee.to_dict(),
+            "ice_servers": ice_servers(settings, employee.id, now),
+        }
+    )
+    log_event(logger, logging.INFO, "employee_connected", employee=employee.id)
+    signaling.apply(signaling.hub.employee_connect(employee.id, employee.name, now))
+
+
+def _handle_employee(
+    signaling: Signaling, conn: Connection, employee: Employee, message: Message
+) -> None:
+    kind = message["type"]
+    hub = signaling.hub
+    now = signaling.clock()
+    if kind == "ping":
+        conn.send({"type": "pong"})
+    elif kind == "pick":
+        customer_id = require_str(message, "customer_id")
+        signaling.apply(hub.pick(employee.id, customer_id, now))
+        log_event(logger, logging.INFO, "picked", employee=employee.id, customer=customer_id)
+    elif kind == "signal":
+        data = require_object(message, "data")
+        signaling.apply(hub.signal(employee.id, data))
+    elif kind == "leave":
+        signaling.apply(hub.employee_leave(employee.id, now))
+        log_event(logger, logging.INFO, "employee_left_call", employee=employee.id)
+
+
+signaling_blueprint.add_websocket_route(customer_socket, "/ws/customer")
+signaling_blueprint.add_websocket_route(employee_socket, "/ws/employee")

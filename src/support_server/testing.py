@@ -1,0 +1,117 @@
+"""Test helpers shipped with support_server: an in-process server and fake card readers.
+
+``running_server(app)`` starts a real Sanic server on an ephemeral loopback port inside the
+current event loop (listeners included) and yields its base URL. The fake reader factories are
+module-level, so they pickle into the OCR worker processes; they let the server be tested
+without loading the EasyOCR model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import socket
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ._context import SupportApp
+from ._ocr import CardReader
+
+__all__ = [
+    "FAKE_CARD",
+    "FakeCardReader",
+    "fake_reader_factory",
+    "running_server",
+]
+
+FAKE_CARD: dict[str, Any] = {
+    "pan": "ABCPE1234F",
+    "name": "ASHA RAO",
+    "father_name": "RAMESH RAO",
+    "mother_name": None,
+    "dob": "1990-01-31",
+    "confidence": {
+        "pan": 0.99,
+        "name": 0.95,
+        "father_name": 0.93,
+        "mother_name": None,
+        "dob": 0.97,
+    },
+    "layout": "new",
+    "holder_type": "individual",
+    "warnings": [],
+}
+"""What :class:`FakeCardReader` returns for any accepted image."""
+
+
+class _Card:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+class FakeCardReader:
+    """A reader that checks images with panread's real decoder limits but does no OCR.
+
+    Bytes starting with ``b"SLOW"`` take ``slow_s`` seconds (to fill the OCR queue), bytes
+    starting with ``b"NOCARD"`` raise ``NoCardFoundError``; ``b"NOTIMAGE"`` raises
+    ``NotAnImageError``; anything else returns :data:`FAKE_CARD`.
+    """
+
+    def __init__(self, *, slow_s: float = 1.0) -> None:
+        self.slow_s = slow_s
+
+    def warm_up(self) -> None:
+        return None
+
+    def read(self, source: bytes) -> _Card:
+        from panread import NoCardFoundError, NotAnImageError
+
+        if source.startswith(b"SLOW"):
+            time.sleep(self.slow_s)
+        elif source.startswith(b"NOCARD"):
+            raise NoCardFoundError("No PAN card was found in the image.")
+        elif source.startswith(b"NOTIMAGE"):
+            raise NotAnImageError("The file is not an image.")
+        return _Card(FAKE_CARD)
+
+
+def fake_reader_factory(max_bytes: int, max_pixels: int, threads: int) -> CardReader:
+    """A :data:`~support_server.ReaderFactory` building a :class:`FakeCardReader`."""
+    del max_bytes, max_pixels, threads
+    reader: CardReader = FakeCardReader()
+    return reader
+
+
+@contextlib.asynccontextmanager
+async def running_server(app: SupportApp, host: str = "127.0.0.1") -> AsyncIterator[str]:
+    """Run ``app`` on an ephemeral port in this event loop; yield ``http://host:port``."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    sock.listen(128)
+    sock.setblocking(False)
+    port = sock.getsockname()[1]
+    # Sanic's AsyncioServer methods are untyped: hold it as Any.
+    server: Any = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    if server is None:  # pragma: no cover - Sanic always returns one
+        raise RuntimeError("Sanic did not return a server")
+    await server.startup()
+    await server.before_start()
+    await server.after_start()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        await server.before_stop()
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+        sock.close()
+
+
+def utc_now_iso() -> str:
+    """The current time in the protocol's ISO format (for assertions on ``waiting_since``)."""
+    return dt.datetime.now(tz=dt.UTC).isoformat()

@@ -1,0 +1,43 @@
+"""Fixtures: a real support_server on an ephemeral port, real WebSocket clients."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from live_server import Live, ServerFactory, test_settings
+from sanic import Sanic
+
+from support_server import create_app
+from support_server.testing import fake_reader_factory, running_server
+
+Sanic.test_mode = True
+_APP_NAMES = itertools.count(1)
+
+
+@pytest_asyncio.fixture
+async def start_server(tmp_path: Path) -> AsyncIterator[ServerFactory]:
+    """Start real servers (with the fake OCR reader unless told otherwise) for one test."""
+    stack: list[Any] = []
+
+    async def start(**overrides: Any) -> Live:
+        factory = overrides.pop("reader_factory", fake_reader_factory)
+        settings = test_settings(tmp_path, **overrides)
+        app = create_app(settings, reader_factory=factory, name=f"t{next(_APP_NAMES)}")
+        cm = running_server(app)
+        base = await cm.__aenter__()
+        stack.append(cm)
+        return Live(app=app, base=base)
+
+    yield start
+    for cm in reversed(stack):
+        await cm.__aexit__(None, None, None)
+
+
+@pytest_asyncio.fixture
+async def live(start_server: ServerFactory) -> Live:
+    """A running server with default test settings."""
+    return await start_server()

@@ -1,0 +1,146 @@
+"""Helpers for server tests: a real server handle and a real WebSocket protocol client."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+from sanic import Sanic
+from websockets.asyncio.client import ClientConnection
+
+from support_server import Settings, SupportApp
+
+Sanic.test_mode = True
+_APP_NAMES = itertools.count(1)
+PASSWORD = "correct horse battery"
+Message = dict[str, Any]
+
+
+class Client:
+    """A real WebSocket client speaking the JSON protocol."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.seen: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        await self.ws.send(json.dumps(message))
+
+    async def recv(self, timeout: float = 5.0) -> Message:
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        message: Message = json.loads(raw)
+        self.seen.append(message)
+        return message
+
+    async def expect(
+        self,
+        kind: str,
+        *,
+        timeout: float = 5.0,
+        skip: tuple[str, ...] = ("queue", "queue_position"),
+        where: Callable[[Message], bool] | None = None,
+    ) -> Message:
+        """Return the next message of ``kind``, skipping only ``skip`` types (else fail)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = await self.recv(max(0.01, deadline - time.monotonic()))
+            if message["type"] == kind and (where is None or where(message)):
+                return message
+            if message["type"] not in skip:
+                raise AssertionError(f"expected {kind!r}, got {message!r}")
+
+    async def expect_error(self, code: str) -> Message:
+        message = await self.expect("error")
+        assert message["code"] == code, message
+        return message
+
+    async def nothing(self, wait: float = 0.3, skip: tuple[str, ...] = ()) -> None:
+        """Assert that no message (other than ``skip`` types) arrives within ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = await self.recv(left)
+            except TimeoutError:
+                return
+            assert message["type"] in skip, f"unexpected {message!r}"
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+@dataclass
+class Live:
+    """A running server and helpers to talk to it."""
+
+    app: SupportApp
+    base: str
+
+    @property
+    def ws_base(self) -> str:
+        return "ws" + self.base.removeprefix("http")
+
+    def http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.base, timeout=30)
+
+    async def add_employee(self, name: str, password: str = PASSWORD) -> None:
+        accounts = self.app.ctx.accounts
+        await asyncio.to_thread(accounts.add, name, password, now=time.time())
+
+    async def login(self, name: str, password: str = PASSWORD) -> str:
+        async with self.http() as http:
+            response = await http.post(
+                "/api/auth/login", json={"username": name, "password": password}
+            )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["token"]
+        return token
+
+    async def raw_socket(self, path: str, **kwargs: Any) -> ClientConnection:
+        return await websockets.connect(self.ws_base + path, max_size=None, **kwargs)
+
+    async def customer(self, name: str | None = "Asha Rao", **kwargs: Any) -> Client:
+        """Connect a customer socket; with a name, join and wait for the welcome."""
+        client = Client(await self.raw_socket("/ws/customer", **kwargs))
+        if name is not None:
+            await client.send({"type": "join", "name": name})
+            await client.expect("welcome")
+        return client
+
+    async def employee(self, name: str = "priya", **kwargs: Any) -> Client:
+        """Create (once), log in and connect an employee; wait for the welcome."""
+        if not await asyncio.to_thread(_has_employee, self.app, name):
+            await self.add_employee(name)
+        token = await self.login(name)
+        headers = {"Authorization": f"Bearer {token}"}
+        client = Client(await self.raw_socket("/ws/employee", additional_headers=headers, **kwargs))
+        await client.expect("welcome")
+        return client
+
+
+def _has_employee(app: SupportApp, name: str) -> bool:
+    return any(e.name == name for e in app.ctx.accounts.list())
+
+
+def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    base = Settings(
+        data_dir=tmp_path / "data",
+        user_ui_dir=tmp_path / "user",
+        employee_ui_dir=tmp_path / "employee",
+        reconnect_grace_s=1.0,
+        ws_rate_per_s=100.0,
+        upload_rate_per_min=100,
+    )
+    return base.with_overrides(**overrides) if overrides else base
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]
+
+ServerFactory = Callable[..., Awaitable[Live]]
