@@ -1,0 +1,51 @@
+import { LoginScreen } from '../features/auth/login-screen';
+import { useAuth } from '../features/auth/use-auth';
+import { Desk } from '../features/desk/desk';
+import { API_BASE, EMPLOYEE_SOCKET_URL } from '../lib/config';
+
+/** The employee app: login, then the live desk. */
+export function App() {
+  const { auth, login, logout, expire } = useAuth(API_BASE);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header app-header--dark">
+        <p className="app-header__brand">
+          <span className="app-header__logo" aria-hidden="true">
+            SD
+          </span>
+          Employee desk
+        </p>
+        {auth.status === 'signed_in' && (
+          <div className="app-header__actions">
+            <span className="app-header__who">{auth.employee.name}</span>
+            <button type="button" className="button button--small button--secondary" onClick={() => void logout()}>
+              Log out
+            </button>
+          </div>
+        )}
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        {auth.status === 'checking' && (
+          <p className="muted" role="status">
+            Loading…
+          </p>
+        )}
+        {auth.status === 'signed_out' && (
+          <div className="app-main--narrow center">
+            <LoginScreen onLogin={login} reason={auth.reason} />
+          </div>
+        )}
+        {auth.status === 'signed_in' && (
+          <Desk
+            socketUrl={EMPLOYEE_SOCKET_URL}
+            onUnauthorized={() => expire('Your login has expired. Please log in again.')}
+          />
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { FakePeerConnection, fakePeerConnectionFactory, FakeWebSocket, fakeSocketFactory } from '@support/shared/testing';
+import { act, renderHook } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useEmployeeDesk } from './use-employee-desk';
+
+const ICE = [{ urls: ['stun:stun.example.org:3478'] }];
+const ASHA = { customer_id: 'c_1', name: 'Asha Rao', waiting_since: '2026-11-24T09:15:02.123Z', pan_status: 'read' as const };
+
+function setup(onUnauthorized = vi.fn()) {
+  const hook = renderHook(() =>
+    useEmployeeDesk({
+      socketUrl: 'ws://test/ws/employee',
+      enabled: true,
+      localStream: null,
+      onUnauthorized,
+      createSocket: fakeSocketFactory,
+      createPeerConnection: fakePeerConnectionFactory,
+    }),
+  );
+  const socket = FakeWebSocket.latest();
+  act(() => socket.open());
+  act(() => socket.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
+  act(() => socket.receive({ type: 'queue', customers: [ASHA] }));
+  return { ...hook, socket };
+}
+
+async function flush() {
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+}
+
+describe('useEmployeeDesk', () => {
+  beforeEach(() => {
+    FakeWebSocket.reset();
+    FakePeerConnection.reset();
+  });
+
+  it('shows the queue and picks a customer', () => {
+    const { result, socket } = setup();
+    expect(result.current.state.queue).toEqual([ASHA]);
+    act(() => result.current.pick(ASHA));
+    expect(socket.messages()).toEqual([{ type: 'pick', customer_id: 'c_1' }]);
+    expect(result.current.state.picking).toBe('c_1');
+  });
+
+  it('says who someone else took first when the pick loses the race', () => {
+    const { result, socket } = setup();
+    act(() => result.current.pick(ASHA));
+    act(() => socket.receive({ type: 'error', code: 'already_taken', message: 'taken', request: 'pick' }));
+    expect(result.current.state.notice?.text).toBe('Someone else took Asha Rao first.');
+    expect(result.current.state.picking).toBeNull();
+  });
+
+  it('offers on paired, shows the PAN result, and restarts ICE when the customer comes back', async () => {
+    const { result, socket } = setup();
+    act(() =>
+      socket.receive({ type: 'paired', room_id: 'r_1', customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'read' } }),
+    );
+    await flush();
+    expect(FakePeerConnection.latest().config.iceServers).toEqual(ICE);
+    expect(socket.messages().at(-1)).toEqual({ type: 'signal', data: { description: { type: 'offer', sdp: 'offer-sdp' } } });
+    const result_ = { pan: 'ABCPE1234F', name: 'ASHA RAO', father_name: null, dob: null, confidence: {}, warnings: [] };
+    act(() => socket.receive({ type: 'pan_result', result: result_, image_url: '/api/pan/images/x' }));
+    expect(result.current.state.imageUrl).toBe('/api/pan/images/x');
+    act(() => socket.receive({ type: 'signal', data: { description: { type: 'answer', sdp: 'a' } } }));
+    await flush();
+    act(() => socket.receive({ type: 'peer_reconnecting' }));
+    expect(result.current.connection).toBe('reconnecting');
+    act(() => socket.receive({ type: 'peer_reconnected' }));
+    await flush();
+    expect(FakePeerConnection.latest().lastOfferOptions).toEqual({ iceRestart: true });
+  });
+
+  it('ends the call with leave, and tells the employee when the customer leaves', async () => {
+    const { result, socket } = setup();
+    const paired = { type: 'paired', room_id: 'r_1', customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' } };
+    act(() => socket.receive(paired));
+    await flush();
+    act(() => result.current.endCall());
+    expect(socket.messages().at(-1)).toEqual({ type: 'leave' });
+    expect(result.current.state.room).toBeNull();
+    expect(result.current.state.notice?.text).toBe('Call ended. Asha Rao is back at the front of the queue.');
+    act(() => socket.receive({ ...paired, room_id: 'r_2' }));
+    await flush();
+    act(() => socket.receive({ type: 'customer_left' }));
+    expect(result.current.state.room).toBeNull();
+    expect(result.current.state.notice?.text).toBe('Asha Rao left the session. The call has ended.');
+  });
+
+  it('goes back to the login form when the socket is refused (4401)', () => {
+    const onUnauthorized = vi.fn();
+    const { socket } = setup(onUnauthorized);
+    act(() => socket.drop(4401));
+    expect(onUnauthorized).toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,293 @@
+import {
+  callConnection,
+  CloseCode,
+  usePeerConnection,
+  useSignaling,
+  type AnyMessage,
+  type CallConnection,
+  type EmployeeServerMessage,
+  type PanFields,
+  type PanResult,
+  type PanStatus,
+  type PeerState,
+  type QueueEntry,
+  type SignalData,
+  type SignalingStatus,
+  type SocketFactory,
+} from '@support/shared';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+
+export interface RoomInfo {
+  roomId: string;
+  customerId: string;
+  customerName: string;
+  panStatus: PanStatus;
+}
+
+export interface DeskNotice {
+  tone: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+export interface DeskState {
+  employeeName: string | null;
+  iceServers: RTCIceServer[];
+  /** null until the first `queue` message */
+  queue: QueueEntry[] | null;
+  room: RoomInfo | null;
+  panResult: PanResult | null;
+  imageUrl: string | null;
+  panConfirmed: PanFields | null;
+  peerAway: boolean;
+  notice: DeskNotice | null;
+  /** customer id of a `pick` in flight */
+  picking: string | null;
+}
+
+type Action =
+  | { type: 'message'; message: EmployeeServerMessage; pickedName: string | null }
+  | { type: 'picking'; customerId: string }
+  | { type: 'ended_locally' }
+  | { type: 'notice'; notice: DeskNotice | null };
+
+const INITIAL: DeskState = {
+  employeeName: null,
+  iceServers: [],
+  queue: null,
+  room: null,
+  panResult: null,
+  imageUrl: null,
+  panConfirmed: null,
+  peerAway: false,
+  notice: null,
+  picking: null,
+};
+
+function clearedRoom(state: DeskState): DeskState {
+  return { ...state, room: null, panResult: null, imageUrl: null, panConfirmed: null, peerAway: false };
+}
+
+export function deskReducer(state: DeskState, action: Action): DeskState {
+  switch (action.type) {
+    case 'picking':
+      return { ...state, picking: action.customerId, notice: null };
+    case 'ended_locally': {
+      const name = state.room?.customerName;
+      return {
+        ...clearedRoom(state),
+        notice: name ? { tone: 'info', text: `Call ended. ${name} is back at the front of the queue.` } : null,
+      };
+    }
+    case 'notice':
+      return { ...state, notice: action.notice };
+    case 'message':
+      return applyMessage(state, action.message, action.pickedName);
+    default:
+      return state;
+  }
+}
+
+function applyMessage(state: DeskState, message: EmployeeServerMessage, pickedName: string | null): DeskState {
+  switch (message.type) {
+    case 'welcome':
+      return { ...state, employeeName: message.employee?.name ?? null, iceServers: message.ice_servers ?? [] };
+    case 'queue':
+      return { ...state, queue: message.customers };
+    case 'paired': {
+      const sameRoom = state.room?.roomId === message.room_id;
+      const base = sameRoom ? state : clearedRoom(state);
+      return {
+        ...base,
+        picking: null,
+        notice: null,
+        room: {
+          roomId: message.room_id,
+          customerId: message.customer.customer_id,
+          customerName: message.customer.name,
+          panStatus: message.customer.pan_status,
+        },
+      };
+    }
+    case 'pan_result':
+      return { ...state, panResult: message.result, imageUrl: message.image_url };
+    case 'pan_confirmed':
+      return { ...state, panConfirmed: message.fields };
+    case 'peer_reconnecting':
+      return { ...state, peerAway: true };
+    case 'peer_reconnected':
+      return { ...state, peerAway: false };
+    case 'call_ended':
+      return state.room ? { ...clearedRoom(state) } : state;
+    case 'customer_left': {
+      const name = state.room?.customerName ?? 'The customer';
+      return {
+        ...clearedRoom(state),
+        notice: { tone: 'warning', text: `${name} left the session. The call has ended.` },
+      };
+    }
+    case 'error': {
+      const who = pickedName ?? 'that customer';
+      switch (message.code) {
+        case 'already_taken':
+          return { ...state, picking: null, notice: { tone: 'warning', text: `Someone else took ${who} first.` } };
+        case 'not_found':
+          return { ...state, picking: null, notice: { tone: 'warning', text: `${who} is no longer waiting.` } };
+        case 'already_in_room':
+          return { ...state, picking: null, notice: { tone: 'warning', text: 'You are already in a call.' } };
+        case 'rate_limited':
+          return { ...state, picking: null, notice: { tone: 'warning', text: 'Too many actions at once. Please try again.' } };
+        default:
+          return message.request === 'pick'
+            ? { ...state, picking: null, notice: { tone: 'error', text: message.message } }
+            : state;
+      }
+    }
+    default:
+      return state;
+  }
+}
+
+export interface UseEmployeeDeskOptions {
+  socketUrl: string;
+  enabled: boolean;
+  localStream: MediaStream | null;
+  /** The server refused our login (4401): back to the login form. */
+  onUnauthorized: () => void;
+  createSocket?: SocketFactory;
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+export interface EmployeeDesk {
+  state: DeskState;
+  signaling: SignalingStatus;
+  /** the socket was replaced by a newer one (another tab) */
+  replaced: boolean;
+  peerState: PeerState;
+  connection: CallConnection;
+  remoteStream: MediaStream | null;
+  pick: (customer: QueueEntry) => void;
+  endCall: () => void;
+  dismissNotice: () => void;
+  reconnect: () => void;
+}
+
+/**
+ * The employee's live desk: the queue, picking a customer, the call (the employee offers,
+ * and restarts ICE when the customer comes back), and the customer's PAN result.
+ */
+export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
+  const [state, dispatch] = useReducer(deskReducer, INITIAL);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const [replaced, setReplaced] = useState(false);
+  const [wasConnected, setWasConnected] = useState(false);
+  const sendRef = useRef<(m: { type: string; [k: string]: unknown }) => boolean>(() => false);
+  const pickedName = useRef<string | null>(null);
+  const roomRef = useRef<string | null>(null);
+  const iceRef = useRef<RTCIceServer[]>([]);
+  const optsRef = useRef(options);
+  optsRef.current = options;
+
+  const peer = usePeerConnection({
+    role: 'offerer',
+    localStream: options.localStream,
+    sendSignal: (data: SignalData) => {
+      sendRef.current({ type: 'signal', data });
+    },
+    ...(options.createPeerConnection ? { createPeerConnection: options.createPeerConnection } : {}),
+  });
+  const peerRef = useRef(peer);
+  peerRef.current = peer;
+
+  const onMessage = useCallback((raw: AnyMessage) => {
+    const message = raw as unknown as EmployeeServerMessage;
+    switch (message.type) {
+      case 'welcome':
+        iceRef.current = message.ice_servers ?? [];
+        break;
+      case 'paired':
+        if (roomRef.current === message.room_id && peerRef.current.isActive()) {
+          // we reconnected into our room: new ICE path, same connection
+          void peerRef.current.restartIce();
+        } else {
+          roomRef.current = message.room_id;
+          peerRef.current.start(iceRef.current);
+        }
+        break;
+      case 'peer_reconnected':
+        if (roomRef.current !== null) void peerRef.current.restartIce();
+        break;
+      case 'signal':
+        void peerRef.current.handleSignal(message.data);
+        break;
+      case 'call_ended':
+      case 'customer_left':
+        roomRef.current = null;
+        peerRef.current.stop();
+        break;
+      default:
+        break;
+    }
+    dispatch({ type: 'message', message, pickedName: pickedName.current });
+  }, []);
+
+  const onFatalClose = useCallback((code: number) => {
+    if (code === CloseCode.unauthorized) optsRef.current.onUnauthorized();
+    if (code === CloseCode.replaced) setReplaced(true);
+  }, []);
+
+  const signaling = useSignaling({
+    url: options.socketUrl,
+    enabled: options.enabled && !replaced,
+    onMessage,
+    onFatalClose,
+    ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+  });
+  sendRef.current = signaling.send;
+
+  useEffect(() => {
+    if (peer.state === 'connected') setWasConnected(true);
+  }, [peer.state]);
+  useEffect(() => {
+    if (!state.room) setWasConnected(false);
+  }, [state.room]);
+
+  const pick = useCallback((customer: QueueEntry) => {
+    pickedName.current = customer.name;
+    if (sendRef.current({ type: 'pick', customer_id: customer.customer_id })) {
+      dispatch({ type: 'picking', customerId: customer.customer_id });
+    } else {
+      dispatch({ type: 'notice', notice: { tone: 'error', text: 'Not connected to the server right now. Please try again.' } });
+    }
+  }, []);
+
+  const endCall = useCallback(() => {
+    sendRef.current({ type: 'leave' });
+    roomRef.current = null;
+    peerRef.current.stop();
+    dispatch({ type: 'ended_locally' });
+  }, []);
+
+  const dismissNotice = useCallback(() => dispatch({ type: 'notice', notice: null }), []);
+  const reconnect = useCallback(() => {
+    setReplaced(false);
+  }, []);
+
+  return {
+    state,
+    signaling: signaling.status,
+    replaced,
+    peerState: peer.state,
+    connection: callConnection({
+      signaling: signaling.status,
+      peer: peer.state,
+      peerAway: state.peerAway,
+      wasConnected,
+    }),
+    remoteStream: peer.remoteStream,
+    pick,
+    endCall,
+    dismissNotice,
+    reconnect,
+  };
+}

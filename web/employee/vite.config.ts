@@ -1,0 +1,28 @@
+import react from '@vitejs/plugin-react';
+import { loadEnv } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+// Employee app, served by support_server at `/employee/`.
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), 'VITE_');
+  const target = env.VITE_SIGNALING_PROXY || 'http://localhost:8000';
+  return {
+    plugins: [react()],
+    base: '/employee/',
+    server: {
+      port: 4174,
+      strictPort: true,
+      proxy: {
+        '/ws': { target, ws: true, changeOrigin: false },
+        '/api': { target, changeOrigin: false },
+      },
+    },
+    preview: { port: 4174 },
+    build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+    test: {
+      environment: 'jsdom',
+      setupFiles: ['../shared/src/testing/setup-tests.ts'],
+      include: ['src/**/*.test.{ts,tsx}'],
+    },
+  };
+});
