@@ -24,7 +24,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import FIELDS, SampleFiles, flush_print, machine_line, pct, table
-
 from panread import PanReader, PanReadError
 from panread.testing import DEGRADATIONS, LAYOUTS, evaluation_set
 
@@ -117,9 +116,7 @@ def _dump_failure(directory: Path, result: Result, data: bytes, suffix: str) -> 
 def run(args: argparse.Namespace) -> list[Result]:
     """Read every sample of the grid and return the outcomes."""
     files = SampleFiles(args.cache)
-    cells = evaluation_set(
-        args.n, args.seed, layouts=tuple(args.layouts), kinds=tuple(args.kinds)
-    )
+    cells = evaluation_set(args.n, args.seed, layouts=tuple(args.layouts), kinds=tuple(args.kinds))
     reader = PanReader(threads=args.threads) if args.threads else PanReader()
     t0 = time.perf_counter()
     reader.warm_up()
