@@ -55,14 +55,14 @@ async def _serve(root: Path, label: str, path: str) -> HTTPResponse:
             return await file(
                 target,
                 mime_type=mime or "application/octet-stream",
-                headers={"Cache-Control": cache},
+                headers={"cache-control": cache},
             )
         if path.startswith("assets/"):
             return error_response(404, "not_found", "No such asset.")
     return await file(
         root / "index.html",
         mime_type="text/html; charset=utf-8",
-        headers={"Cache-Control": REVALIDATE},
+        headers={"cache-control": REVALIDATE},
     )
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "FakeCardReader",
     "fake_reader_factory",
     "running_server",
+    "slow_warm_reader_factory",
 ]
 
 FAKE_CARD: dict[str, Any] = {
@@ -61,11 +62,12 @@ class FakeCardReader:
     ``NotAnImageError``; anything else returns :data:`FAKE_CARD`.
     """
 
-    def __init__(self, *, slow_s: float = 1.0) -> None:
+    def __init__(self, *, slow_s: float = 1.0, warm_s: float = 0.0) -> None:
         self.slow_s = slow_s
+        self.warm_s = warm_s
 
     def warm_up(self) -> None:
-        return None
+        time.sleep(self.warm_s)
 
     def read(self, source: bytes) -> _Card:
         from panread import NoCardFoundError, NotAnImageError
@@ -83,6 +85,13 @@ def fake_reader_factory(max_bytes: int, max_pixels: int, threads: int) -> CardRe
     """A :data:`~support_server.ReaderFactory` building a :class:`FakeCardReader`."""
     del max_bytes, max_pixels, threads
     reader: CardReader = FakeCardReader()
+    return reader
+
+
+def slow_warm_reader_factory(max_bytes: int, max_pixels: int, threads: int) -> CardReader:
+    """Like :func:`fake_reader_factory`, but warming up takes 3 seconds (to observe /readyz)."""
+    del max_bytes, max_pixels, threads
+    reader: CardReader = FakeCardReader(warm_s=3.0)
     return reader
 
 

@@ -1,0 +1,205 @@
+"""PAN API tests with the fake reader: auth, upload checks, busy queue, delivery to employees.
+
+The real model runs in test_pan_model.py; here the OCR workers use
+``support_server.testing.FakeCardReader`` so that the HTTP behaviour is fast to test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from live_server import Client, Live, ServerFactory
+
+from support_server.testing import FAKE_CARD
+
+JPEG = b"\xff\xd8\xff\xe0fake jpeg body"
+
+
+async def wait_ready(live: Live) -> None:
+    async with live.http() as http:
+        for _ in range(300):
+            if (await http.get("/readyz")).status_code == 200:
+                return
+            await asyncio.sleep(0.1)
+    raise AssertionError("OCR workers never became ready")
+
+
+async def joined(live: Live) -> tuple[Client, str, str]:
+    customer = await live.customer()
+    welcome = next(m for m in customer.seen if m["type"] == "welcome")
+    return customer, welcome["customer_id"], welcome["token"]
+
+
+async def upload(
+    live: Live, data: bytes, token: str | None, *, field: str = "image", **kwargs: Any
+) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with live.http() as http:
+        return await http.post(
+            "/api/pan/extract",
+            files={field: ("card.jpg", data, "image/jpeg")},
+            headers=headers,
+            **kwargs,
+        )
+
+
+def error_code(response: httpx.Response) -> str:
+    code: str = response.json()["error"]["code"]
+    return code
+
+
+async def test_extract_returns_the_card_for_a_customer_token(live: Live) -> None:
+    """A customer's upload answers panread's to_dict() JSON."""
+    await wait_ready(live)
+    _, _, token = await joined(live)
+    response = await upload(live, JPEG, token)
+    assert response.status_code == 200
+    assert response.json() == FAKE_CARD
+
+
+async def test_raw_image_body_is_accepted(live: Live) -> None:
+    """A raw image/* body works as well as multipart."""
+    await wait_ready(live)
+    _, _, token = await joined(live)
+    async with live.http() as http:
+        response = await http.post(
+            "/api/pan/extract",
+            content=JPEG,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"},
+        )
+    assert response.status_code == 200
+
+
+async def test_missing_or_bad_token_is_401(live: Live) -> None:
+    """Without a token, or with an unknown one, the upload is refused with 401."""
+    for token in (None, "not-a-token"):
+        response = await upload(live, JPEG, token)
+        assert response.status_code == 401
+        assert error_code(response) == "unauthorized"
+
+
+async def test_missing_field_and_empty_file(live: Live) -> None:
+    """No image field, a non-image body, or zero bytes are 400s with their own codes."""
+    _, _, token = await joined(live)
+    wrong_field = await upload(live, JPEG, token, field="picture")
+    assert wrong_field.status_code == 400
+    assert error_code(wrong_field) == "missing_image"
+    async with live.http() as http:
+        as_json = await http.post(
+            "/api/pan/extract", json={"x": 1}, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert as_json.status_code == 400
+    assert error_code(as_json) == "missing_image"
+    empty = await upload(live, b"", token)
+    assert empty.status_code == 400
+    assert error_code(empty) == "empty_file"
+
+
+async def test_too_many_bytes_is_413(start_server: ServerFactory) -> None:
+    """A file over SUPPORT_MAX_UPLOAD_BYTES is 413 image_too_large, even far over it."""
+    live = await start_server(max_upload_bytes=1000)
+    _, _, token = await joined(live)
+    over = await upload(live, JPEG + b"x" * 2000, token)
+    assert over.status_code == 413
+    assert error_code(over) == "image_too_large"
+    huge = await upload(live, JPEG + b"x" * 2_000_000, token)
+    assert huge.status_code == 413
+    assert error_code(huge) == "image_too_large"
+
+
+async def test_reader_errors_map_to_statuses(live: Live) -> None:
+    """panread errors from the worker become 415 not_an_image and 422 no_card_found."""
+    await wait_ready(live)
+    _, _, token = await joined(live)
+    not_image = await upload(live, b"NOTIMAGE", token)
+    assert not_image.status_code == 415
+    assert error_code(not_image) == "not_an_image"
+    no_card = await upload(live, b"NOCARD", token)
+    assert no_card.status_code == 422
+    assert error_code(no_card) == "no_card_found"
+
+
+async def test_upload_rate_limit_is_429(start_server: ServerFactory) -> None:
+    """Too many uploads by one caller get 429 with Retry-After."""
+    live = await start_server(upload_rate_per_min=2)
+    await wait_ready(live)
+    _, _, token = await joined(live)
+    statuses = [(await upload(live, JPEG, token)).status_code for _ in range(3)]
+    assert statuses[:2] == [200, 200]
+    limited = await upload(live, JPEG, token)
+    assert limited.status_code == 429
+    assert error_code(limited) == "rate_limited"
+    assert int(limited.headers["retry-after"]) >= 1
+
+
+async def test_full_ocr_queue_answers_503_with_retry_after(start_server: ServerFactory) -> None:
+    """With every worker busy and no queue room, an upload gets 503 busy and Retry-After."""
+    live = await start_server(ocr_workers=1, ocr_queue=1)
+    await wait_ready(live)
+    tokens = [(await joined(live))[2] for _ in range(4)]
+    responses = await asyncio.gather(*(upload(live, b"SLOW" + JPEG, t) for t in tokens))
+    statuses = sorted(r.status_code for r in responses)
+    assert 503 in statuses
+    assert 200 in statuses
+    busy = next(r for r in responses if r.status_code == 503)
+    assert error_code(busy) == "busy"
+    assert int(busy.headers["retry-after"]) >= 1
+
+
+async def test_result_is_pushed_to_paired_employee_with_image(live: Live) -> None:
+    """During a call the employee gets pan_result and only they can fetch the image."""
+    await wait_ready(live)
+    _, cid, token = await joined(live)
+    employee = await live.employee("priya")
+    await employee.send({"type": "pick", "customer_id": cid})
+    await employee.expect("paired")
+    response = await upload(live, JPEG, token)
+    assert response.status_code == 200
+    pushed = await employee.expect("pan_result")
+    assert pushed["result"] == FAKE_CARD
+    url = pushed["image_url"]
+    assert url.startswith("/api/pan/images/")
+    priya = await live.login("priya")
+    await live.add_employee("other")
+    other = await live.login("other")
+    async with live.http() as http:
+        mine = await http.get(url, headers={"Authorization": f"Bearer {priya}"})
+        assert mine.status_code == 200
+        assert mine.content == JPEG
+        assert mine.headers["content-type"] == "image/jpeg"
+        for bearer in (other, token):
+            denied = await http.get(url, headers={"Authorization": f"Bearer {bearer}"})
+            assert denied.status_code == 404
+        assert (await http.get(url)).status_code == 404
+    await employee.nothing(skip=("queue",))
+
+
+async def test_result_waits_for_the_employee_who_picks(live: Live) -> None:
+    """An upload while waiting shows as read in the queue and reaches the employee on pick."""
+    await wait_ready(live)
+    _, cid, token = await joined(live)
+    employee = await live.employee()
+    assert (await upload(live, JPEG, token)).status_code == 200
+    queue = await employee.expect(
+        "queue", where=lambda m: any(c["pan_status"] == "read" for c in m["customers"])
+    )
+    assert queue["customers"][0]["customer_id"] == cid
+    await employee.send({"type": "pick", "customer_id": cid})
+    paired = await employee.expect("paired")
+    assert paired["customer"]["pan_status"] == "read"
+    assert (await employee.expect("pan_result", skip=()))["result"] == FAKE_CARD
+
+
+async def test_employee_upload_is_stored_for_the_customer_in_the_call(live: Live) -> None:
+    """An employee may upload for the customer they are with (e.g. a frame from the video)."""
+    await wait_ready(live)
+    _, cid, _ = await joined(live)
+    employee = await live.employee("priya")
+    await employee.send({"type": "pick", "customer_id": cid})
+    await employee.expect("paired")
+    token = await live.login("priya")
+    response = await upload(live, JPEG, token)
+    assert response.status_code == 200
+    await employee.expect("pan_result")
