@@ -23,7 +23,9 @@ def description(pc: RTCPeerConnection) -> dict[str, Any]:
     return {"description": {"type": local.type, "sdp": local.sdp}}
 
 
-def collect_frames(pc: RTCPeerConnection, received: asyncio.Future[int]) -> None:
+def collect_frames(
+    pc: RTCPeerConnection, received: asyncio.Future[int], tasks: set[asyncio.Task[None]]
+) -> None:
     """Count video frames arriving on ``pc``; resolve ``received`` after FRAMES of them."""
 
     async def consume(track: MediaStreamTrack) -> None:
@@ -37,7 +39,9 @@ def collect_frames(pc: RTCPeerConnection, received: asyncio.Future[int]) -> None
     @pc.on("track")
     def on_track(track: MediaStreamTrack) -> None:
         if track.kind == "video":
-            asyncio.ensure_future(consume(track))
+            task = asyncio.ensure_future(consume(track))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
 
 
 async def test_aiortc_peers_exchange_video_through_signaling(live: Live) -> None:
@@ -56,8 +60,9 @@ async def test_aiortc_peers_exchange_video_through_signaling(live: Live) -> None
     employee_pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     customer_pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     try:
-        collect_frames(employee_pc, employee_got)
-        collect_frames(customer_pc, customer_got)
+        tasks: set[asyncio.Task[None]] = set()
+        collect_frames(employee_pc, employee_got, tasks)
+        collect_frames(customer_pc, customer_got, tasks)
         employee_pc.addTrack(VideoStreamTrack())
         await employee_pc.setLocalDescription(await employee_pc.createOffer())
         await employee.send({"type": "signal", "data": description(employee_pc)})
