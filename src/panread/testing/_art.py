@@ -18,17 +18,21 @@ def guilloche_background(
     width, height = size
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     scale = width / 1000.0
-    field = np.zeros((height, width), np.float32)
-    for _ in range(3):
-        freq = rng.uniform(0.04, 0.09) / scale
-        amp = rng.uniform(8, 25) * scale
-        wave = rng.uniform(0.006, 0.02) / scale
+    lines = np.zeros((height, width), np.float32)
+    # Two families of fine wavy lines (the guilloche) over broad soft bands of tint.
+    for family in range(2):
+        period = rng.uniform(7.0, 14.0) * scale
+        amp = rng.uniform(6, 22) * scale
+        wave = rng.uniform(0.008, 0.025) / scale
         phase = rng.uniform(0, 2 * math.pi)
-        angle = rng.uniform(-0.6, 0.6)
+        angle = rng.uniform(-0.5, 0.5) + family * rng.uniform(0.6, 1.2)
         u = xs * math.cos(angle) + ys * math.sin(angle)
         v = -xs * math.sin(angle) + ys * math.cos(angle)
-        field += np.cos(freq * (v + amp * np.sin(wave * u + phase)))
-    lines = np.clip((field / 3.0) ** 2 * 1.6, 0.0, 1.0) * strength
+        carrier = np.sin(math.pi * (v + amp * np.sin(wave * u + phase)) / period)
+        lines = np.maximum(lines, np.exp(-(carrier**2) / 0.06) * rng.uniform(0.5, 1.0))
+    band_freq = rng.uniform(0.004, 0.01) / scale
+    bands = 0.5 + 0.5 * np.sin(band_freq * (xs + 0.6 * ys) + rng.uniform(0, 6.28))
+    lines = np.clip(lines * 0.7 + bands * 0.3, 0.0, 1.0) * strength
     grain = np.random.default_rng(rng.randrange(2**32)).normal(0, 2.0, (height, width, 1))
     base_arr = np.array(base, np.float32)
     ink_arr = np.array(ink, np.float32)
@@ -38,12 +42,14 @@ def guilloche_background(
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
 
 
-def draw_emblem(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], color: RGB) -> None:
+def draw_emblem(
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], color: RGB, line: int = 0
+) -> None:
     """A simplified national emblem: three lion heads on an abacus with a wheel, on a base."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     cx = (x0 + x1) / 2
-    line = max(1, round(w / 30))
+    line = line or max(1, round(w / 30))
     r = w * 0.16
     for dx in (-0.28, 0.0, 0.28):
         hx = cx + dx * w

@@ -164,7 +164,15 @@ def _signature(c: _Canvas, x0: float, y0: float, x1: float, y1: float) -> None:
     _art.signature(c.draw, c.rng, _box(c, x0, y0, x1, y1), color, max(1, c.px(3)))
 
 
+def _watermark(c: _Canvas, x0: float, y0: float) -> None:
+    """The faint large emblem printed in the card's background."""
+    shade = c.rng.randrange(195, 215)
+    width = max(1, c.px(2))
+    _art.draw_emblem(c.draw, _box(c, x0, y0, x0 + 150, y0 + 210), (shade, shade, shade + 12), width)
+
+
 def _render_new(c: _Canvas, spec: CardSpec) -> None:
+    _watermark(c, 560, 270)
     _header(c)
     _photo(c, 30, 108, 185, 300)
     c.text(480, 140, "स्थायी लेखा संख्या कार्ड", size=21, family=_HINDI, weight="regular", anchor="ms")
@@ -243,6 +251,7 @@ def _render_laminated(c: _Canvas, spec: CardSpec) -> None:
 
 
 def _render_company(c: _Canvas, spec: CardSpec) -> None:
+    _watermark(c, 560, 330)
     _header(c)
     c.bilingual(30, 150, "स्थायी लेखा संख्या कार्ड", "Permanent Account Number Card", size=22)
     c.text(30, 205, spec.pan, size=42)
