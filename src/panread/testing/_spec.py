@@ -128,13 +128,14 @@ def _org_name(rng: random.Random, letter: str) -> str:
         first = rng.choice(_names.MALE_FIRST)
         return f"{first} {rng.choice(_names.SURNAMES)} HUF"
     suffix = rng.choice(_names.ORG_SUFFIXES[letter])
+    if letter in "LGJ":
+        place = rng.choice(_names.PLACES)
+        return f"{suffix} {place}" if suffix.startswith("OFFICE OF") else f"{place} {suffix}"
     words = [rng.choice(_names.ORG_WORDS)]
     if rng.random() < 0.5:
         words.append(rng.choice(_names.ORG_WORDS))
     if letter in "CF":
         words.append(rng.choice(_names.ORG_TRADES))
-    if suffix.endswith(" OF"):
-        return f"{suffix} {rng.choice(_names.SURNAMES)}"
     name = " ".join(dict.fromkeys(words))
     return f"{name} {suffix}"
 
