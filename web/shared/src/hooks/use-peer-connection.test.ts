@@ -109,6 +109,38 @@ describe('usePeerConnection', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('waits for the camera request to settle before answering, so the answer carries our tracks', async () => {
+    const sent: SignalData[] = [];
+    const { result, rerender } = renderHook(
+      ({ ready }) =>
+        usePeerConnection({
+          role: 'answerer',
+          localStream: null,
+          localReady: ready,
+          sendSignal: (data) => sent.push(data),
+          createPeerConnection: fakePeerConnectionFactory,
+        }),
+      { initialProps: { ready: false } },
+    );
+    let done = false;
+    act(() => {
+      void result.current.handleSignal({ description: { type: 'offer', sdp: 'o' } }).then(() => {
+        done = true;
+      });
+    });
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+    expect(FakePeerConnection.instances).toHaveLength(0);
+    expect(done).toBe(false);
+    rerender({ ready: true });
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(FakePeerConnection.instances).toHaveLength(1);
+    expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-sdp' } }]);
+  });
+
   it('ignores an offer when it is the offerer and an answer when it is the answerer', async () => {
     const { result, sent } = setup('answerer');
     await act(async () => {

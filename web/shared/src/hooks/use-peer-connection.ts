@@ -16,6 +16,12 @@ export interface UsePeerConnectionOptions {
   role: PeerRole;
   /** Tracks added to each new connection (null: receive only). */
   localStream: MediaStream | null;
+  /**
+   * False while the camera/microphone request is still open: a new connection then waits
+   * (at most `localWaitMs`) so that its first offer/answer already carries our tracks.
+   */
+  localReady?: boolean;
+  localWaitMs?: number;
   /** Sends `{"type": "signal", "data": ...}` to the other side. */
   sendSignal: (data: SignalData) => void;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
@@ -56,6 +62,35 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
   const chain = useRef<Promise<void>>(Promise.resolve());
   const opts = useRef(options);
   opts.current = options;
+  const readyGate = useRef<{ promise: Promise<void>; open: () => void } | null>(null);
+  const localReady = options.localReady !== false;
+
+  useEffect(() => {
+    if (localReady && readyGate.current) {
+      readyGate.current.open();
+      readyGate.current = null;
+    }
+  }, [localReady]);
+
+  /** Resolves once our media request settled (or after `localWaitMs`). */
+  const waitForLocal = useCallback((): Promise<void> => {
+    if (opts.current.localReady !== false) return Promise.resolve();
+    if (!readyGate.current) {
+      let open: () => void = () => undefined;
+      const promise = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      readyGate.current = { promise, open };
+    }
+    const gate = readyGate.current.promise;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, opts.current.localWaitMs ?? 15000);
+      void gate.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }, []);
 
   const close = useCallback((keepPending = false) => {
     const pc = pcRef.current;
@@ -68,6 +103,35 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
       pc.oniceconnectionstatechange = null;
       pc.close();
     }
+  }, []);
+
+  // The remote picture is our own MediaStream of the receivers' tracks, not the sender's
+  // stream: a receiver's track survives renegotiation (e.g. the customer's page reloaded
+  // and answered with a new stream id), the sender's stream does not.
+  const addRemoteTrack = useCallback((track: MediaStreamTrack, fallback?: MediaStream) => {
+    if (typeof MediaStream === 'undefined') {
+      if (fallback) setRemoteStream(fallback);
+      return;
+    }
+    setRemoteStream((current) => {
+      const tracks = current?.getTracks() ?? [];
+      if (tracks.includes(track)) return current;
+      return new MediaStream([...tracks.filter((t) => t.kind !== track.kind), track]);
+    });
+  }, []);
+
+  const refreshRemote = useCallback((pc: RTCPeerConnection) => {
+    if (typeof MediaStream === 'undefined' || typeof pc.getTransceivers !== 'function') return;
+    const tracks = pc
+      .getTransceivers()
+      .filter((t) => t.currentDirection === 'sendrecv' || t.currentDirection === 'recvonly')
+      .map((t) => t.receiver.track);
+    setRemoteStream((current) => {
+      const now = current?.getTracks() ?? [];
+      const same = now.length === tracks.length && tracks.every((t) => now.includes(t));
+      if (same) return current;
+      return tracks.length > 0 ? new MediaStream(tracks) : null;
+    });
   }, []);
 
   const create = useCallback((): RTCPeerConnection => {
@@ -87,16 +151,7 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
     };
     pc.ontrack = (event) => {
       if (pcRef.current !== pc) return;
-      const [stream] = event.streams;
-      if (stream) {
-        setRemoteStream(stream);
-      } else if (typeof MediaStream !== 'undefined') {
-        setRemoteStream((current) => {
-          const target = current ?? new MediaStream();
-          target.addTrack(event.track);
-          return target;
-        });
-      }
+      addRemoteTrack(event.track, event.streams[0]);
     };
     const updateState = () => {
       if (pcRef.current !== pc) return;
@@ -117,7 +172,7 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
       }
     }
     return pc;
-  }, [close]);
+  }, [close, addRemoteTrack]);
 
   const sendDescription = useCallback((pc: RTCPeerConnection) => {
     const desc = pc.localDescription;
@@ -160,11 +215,12 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
     (servers: RTCIceServer[]) => {
       iceServers.current = servers;
       void enqueue(async () => {
+        await waitForLocal();
         const pc = create();
         if (opts.current.role === 'offerer') await makeOffer(pc, false);
       });
     },
-    [create, enqueue, makeOffer],
+    [create, enqueue, makeOffer, waitForLocal],
   );
 
   const stop = useCallback(() => {
@@ -177,6 +233,7 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
 
   const applyOffer = useCallback(
     async (sdp: string) => {
+      if (!pcRef.current) await waitForLocal();
       let pc = pcRef.current ?? create();
       try {
         await pc.setRemoteDescription({ type: 'offer', sdp });
@@ -191,8 +248,9 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
       await pc.setLocalDescription(answer);
       if (pcRef.current !== pc) return;
       sendDescription(pc);
+      refreshRemote(pc);
     },
-    [create, flushCandidates, sendDescription],
+    [create, flushCandidates, sendDescription, refreshRemote, waitForLocal],
   );
 
   const applyAnswer = useCallback(
@@ -207,8 +265,9 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
         return;
       }
       await flushCandidates(pc);
+      refreshRemote(pc);
     },
-    [create, flushCandidates, makeOffer],
+    [create, flushCandidates, makeOffer, refreshRemote],
   );
 
   const handleSignal = useCallback(

@@ -9,14 +9,14 @@ export function formatDuration(totalSeconds: number): string {
   return `${seconds} s`;
 }
 
-/** Rough human estimate for a wait: `about 2 minutes`, `less than a minute`. */
+/** Short human estimate for a wait (fits a phone): `under 1 min`, `about 3 min`, `about 1 h 5 min`. */
 export function formatEstimate(seconds: number): string {
-  if (seconds < 60) return 'less than a minute';
+  if (seconds < 60) return 'under 1 min';
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (minutes < 60) return `about ${minutes} min`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return `about ${hours} h ${rest} min`;
+  return rest === 0 ? `about ${hours} h` : `about ${hours} h ${rest} min`;
 }
 
 /** Confidence 0..1 as a whole percentage. */

@@ -13,7 +13,11 @@ import { API_BASE, CUSTOMER_SOCKET_URL } from '../lib/config';
 /** The customer app: name -> queue (with PAN card step) -> call -> back to the queue or done. */
 export function App() {
   const media = useMedia();
-  const session = useCustomerSession({ socketUrl: CUSTOMER_SOCKET_URL, localStream: media.stream });
+  const session = useCustomerSession({
+    socketUrl: CUSTOMER_SOCKET_URL,
+    localStream: media.stream,
+    localReady: media.status !== 'idle' && media.status !== 'requesting',
+  });
   const { state } = session;
   const pan = usePanUpload(state.token, { apiBase: API_BASE });
 
@@ -64,6 +68,7 @@ export function App() {
             onStart={(name) => void start(name)}
             busy={state.phase === 'joining' || media.status === 'requesting'}
             error={state.startError}
+            connecting={state.phase === 'joining' && session.signaling !== 'open'}
           />
         </div>
       );

@@ -14,7 +14,10 @@ export function AppHeader({ name }: AppHeaderProps) {
       </p>
       {name && (
         <div className="app-header__actions">
-          <span className="app-header__who">Signed in as {name}</span>
+          <span className="app-header__who">
+            <span className="visually-hidden">Your session: </span>
+            {name}
+          </span>
         </div>
       )}
     </header>

@@ -17,7 +17,13 @@ const BASE_TITLE = 'Employee desk';
 export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
   const media = useMedia();
   const [sound, setSound] = useState(true);
-  const desk = useEmployeeDesk({ socketUrl, enabled: true, localStream: media.stream, onUnauthorized });
+  const desk = useEmployeeDesk({
+    socketUrl,
+    enabled: true,
+    localStream: media.stream,
+    localReady: media.status !== 'idle' && media.status !== 'requesting',
+    onUnauthorized,
+  });
   const { state } = desk;
   const count = state.queue?.length ?? null;
   const highlight = useQueueCue(count, { sound, baseTitle: BASE_TITLE });

@@ -151,6 +151,8 @@ export interface UseEmployeeDeskOptions {
   socketUrl: string;
   enabled: boolean;
   localStream: MediaStream | null;
+  /** false while the camera/microphone request is still open */
+  localReady?: boolean;
   /** The server refused our login (4401): back to the login form. */
   onUnauthorized: () => void;
   createSocket?: SocketFactory;
@@ -191,6 +193,7 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
   const peer = usePeerConnection({
     role: 'offerer',
     localStream: options.localStream,
+    localReady: options.localReady ?? true,
     sendSignal: (data: SignalData) => {
       sendRef.current({ type: 'signal', data });
     },

@@ -172,6 +172,8 @@ function applyMessage(state: SessionState, message: CustomerServerMessage): Sess
 export interface UseCustomerSessionOptions {
   socketUrl: string;
   localStream: MediaStream | null;
+  /** false while the camera/microphone request is still open */
+  localReady?: boolean;
   createSocket?: SocketFactory;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
 }
@@ -204,6 +206,7 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
   const peer = usePeerConnection({
     role: 'answerer',
     localStream: options.localStream,
+    localReady: options.localReady ?? true,
     sendSignal: (data: SignalData) => {
       sendRef.current({ type: 'signal', data });
     },

@@ -4,10 +4,12 @@ export interface StartScreenProps {
   onStart: (name: string) => void;
   busy: boolean;
   error: string | null;
+  /** the socket is trying to reach the server */
+  connecting?: boolean;
 }
 
 /** Name and a clear word about the camera before anything is asked of the browser. */
-export function StartScreen({ onStart, busy, error }: StartScreenProps) {
+export function StartScreen({ onStart, busy, error, connecting = false }: StartScreenProps) {
   const id = useId();
   const [name, setName] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
@@ -65,6 +67,9 @@ export function StartScreen({ onStart, busy, error }: StartScreenProps) {
         <button type="submit" className="button button--block" disabled={busy} aria-describedby={`${id}-consent`}>
           {busy ? 'Starting…' : 'Start session'}
         </button>
+        <p className="muted small start-screen__status" role="status" aria-live="polite">
+          {connecting ? 'Connecting to the support desk… this can take a moment on a slow network.' : ''}
+        </p>
       </form>
     </section>
   );

@@ -48,7 +48,7 @@ describe('WaitingScreen', () => {
         onLeave={onLeave}
       />,
     );
-    expect(screen.getByTestId('queue-estimate')).toHaveTextContent('about 3 minutes');
+    expect(screen.getByTestId('queue-estimate')).toHaveTextContent('about 3 min');
     expect(screen.getByText(/Camera and microphone access was blocked/)).toBeInTheDocument();
     expect(screen.getByText(/back in the queue, at the front/)).toBeInTheDocument();
     expect(screen.getByText(/Reconnecting… you keep your place/)).toBeInTheDocument();

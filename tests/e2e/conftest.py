@@ -1,0 +1,268 @@
+"""Fixtures for the browser end-to-end tests: the real server, headless Chromium, screenshots.
+
+The server is started once per session as a subprocess exactly as a user runs it
+(``support-server``), serving the built UIs from ``web/*/dist``; each test opens fresh
+browser contexts (one per person) in one Chromium with fake camera and microphone.
+Every step's screenshots are kept in ``test-artifacts/e2e/<test>/`` when a test fails
+(always when ``E2E_KEEP_SCREENSHOTS=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "e2e"
+USER_DIST = REPO / "web" / "user" / "dist"
+EMPLOYEE_DIST = REPO / "web" / "employee" / "dist"
+
+CHROMIUM_FLAGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+EMPLOYEE_NAME = "priya"
+EMPLOYEE_PASSWORD = "e2e-correct-horse-battery"
+READY_TIMEOUT_S = 240.0
+
+ContextFactory = Callable[..., BrowserContext]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running ``support-server`` and the employee account created for the tests."""
+
+    base_url: str
+    employee: str
+    password: str
+    log_path: Path
+
+
+@dataclass
+class Screens:
+    """Named pages of a test and a screenshot of each at every step."""
+
+    directory: Path
+    pages: dict[str, Page] = field(default_factory=dict)
+    counter: int = 0
+
+    def add(self, name: str, page: Page) -> Page:
+        self.pages[name] = page
+        return page
+
+    def step(self, label: str) -> None:
+        """Screenshot every open page as ``<nn>-<label>-<page>.png``."""
+        self.counter += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        for name, page in self.pages.items():
+            if page.is_closed():
+                continue
+            path = self.directory / f"{self.counter:02d}-{slug}-{name}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except Exception as exc:  # a screenshot must never hide the real failure
+                print(f"screenshot {path.name} failed: {exc}", file=sys.stderr)
+
+
+def _find_chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _server_command() -> list[str]:
+    beside_python = Path(sys.executable).with_name("support-server")
+    if beside_python.exists():
+        return [str(beside_python)]
+    found = shutil.which("support-server")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "support_server.cli"]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Remember each phase's report on the item so fixtures can tell whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The system Chromium; fail on CI, skip loudly elsewhere, when there is none."""
+    path = _find_chromium()
+    if path is None:
+        reason = (
+            "Chromium not found (looked for /usr/bin/chromium and chromium on PATH): "
+            "install it (`apt-get install chromium`) to run the browser end-to-end tests"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(f"!!! SKIPPING BROWSER E2E TESTS !!! {reason}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real ``support-server`` on a free port, with an employee account, once ready."""
+    for dist in (USER_DIST, EMPLOYEE_DIST):
+        if not (dist / "index.html").exists():
+            pytest.fail(
+                f"{dist / 'index.html'} is missing: run `npm run build` in web/ "
+                "(nox -s tests does it)"
+            )
+    data_dir = tmp_path_factory.mktemp("support-data")
+    log_path = data_dir / "server.log"
+    env = {
+        **os.environ,
+        "SUPPORT_DATA_DIR": str(data_dir),
+        "SUPPORT_USER_UI_DIR": str(USER_DIST),
+        "SUPPORT_EMPLOYEE_UI_DIR": str(EMPLOYEE_DIST),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = _server_command()
+    added = subprocess.run(
+        [*command, "employee", "add", EMPLOYEE_NAME, "--password-stdin"],
+        input=f"{EMPLOYEE_PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    if added.returncode != 0:
+        pytest.fail(f"`support-server employee add` failed:\n{added.stdout}\n{added.stderr}")
+
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while _status(f"{base_url}/readyz") != 200:
+            if process.poll() is not None:
+                pytest.fail(f"support-server exited with {process.returncode}:\n{_tail(log_path)}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"support-server not ready after {READY_TIMEOUT_S:.0f} s:\n{_tail(log_path)}"
+                )
+            time.sleep(0.25)
+        yield LiveServer(base_url, EMPLOYEE_NAME, EMPLOYEE_PASSWORD, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    """One Playwright driver for the session."""
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright, chromium_path: str) -> Iterator[Browser]:
+    """Headless system Chromium with a fake camera and microphone that need no prompt."""
+    instance = playwright_instance.chromium.launch(
+        executable_path=chromium_path, headless=True, args=CHROMIUM_FLAGS
+    )
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: LiveServer) -> Iterator[ContextFactory]:
+    """Factory of isolated browser contexts (own cookies: one per person) on the server."""
+    contexts: list[BrowserContext] = []
+
+    def make(width: int = 1280, height: int = 800) -> BrowserContext:
+        context = browser.new_context(
+            base_url=live_server.base_url,
+            viewport={"width": width, "height": height},
+            permissions=["camera", "microphone"],
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screens(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Screens]:
+    """Step screenshots, copied to ``test-artifacts/e2e/<test>/`` when the test fails."""
+    shots = Screens(tmp_path / "screens")
+    shots.directory.mkdir()
+    yield shots
+    failed = getattr(request.node, "report_call", None)
+    failed = failed is not None and failed.failed
+    if failed:
+        shots.step("failure")
+    if failed or os.environ.get("E2E_KEEP_SCREENSHOTS") == "1":
+        target = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(shots.directory, target)

@@ -1,0 +1,190 @@
+"""A customer and an employee use the desk end to end, in real Chromium against the real server."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from panread.testing import make_sample, random_card_spec
+
+from .conftest import ContextFactory, LiveServer, Screens
+
+pytestmark = pytest.mark.e2e
+
+CUSTOMER_NAME = "Asha Rao"
+CARD_SEED = 2
+CALL_TIMEOUT_MS = 45_000
+OCR_TIMEOUT_MS = 90_000
+# a waiting time as the queue shows it, e.g. `4 s` or `1 min 02 s`
+WAIT_TIME = re.compile(r"^(\d+ s|\d+ min \d\d s)$")
+
+# The remote <video> has decoded frames and is playing.
+VIDEO_PLAYING = """() => {
+  const v = document.querySelector('[data-testid="remote-video"]');
+  return v !== null && v.videoWidth > 0 && v.readyState >= 2 && !v.paused;
+}"""
+
+
+def _card(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """A rendered clean PAN card written to a file, and the values on it."""
+    spec = random_card_spec(random.Random(CARD_SEED), layout="new")
+    sample = make_sample(spec, kind="clean", seed=1)
+    path = tmp_path / f"pan-card{sample.suffix}"
+    path.write_bytes(sample.data)
+    return path, sample.expected
+
+
+def _log_in(page: Page, server: LiveServer) -> None:
+    page.goto("/employee/")
+    page.get_by_label("Username").fill(server.employee)
+    page.get_by_label("Password").fill(server.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+
+
+def _start_session(page: Page, name: str) -> None:
+    page.goto("/")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Start session").click()
+    expect(page.get_by_test_id("waiting-screen")).to_be_visible()
+
+
+def _expect_call_connected(page: Page) -> None:
+    """The call screen reports a connected peer connection and the other side's video plays."""
+    call = page.get_by_test_id("call-screen")
+    expect(call).to_have_attribute("data-connection-state", "connected", timeout=CALL_TIMEOUT_MS)
+    expect(call).to_have_attribute("data-peer-state", "connected")
+    page.wait_for_function(VIDEO_PLAYING, timeout=CALL_TIMEOUT_MS)
+    width = page.eval_on_selector('[data-testid="remote-video"]', "v => v.videoWidth")
+    assert width > 0
+
+
+def test_customer_and_employee_complete_a_call_and_a_pan_check(
+    new_context: ContextFactory, live_server: LiveServer, screens: Screens, tmp_path: Path
+) -> None:
+    """A customer queues, talks to an employee by video, goes back to the front of the queue,
+    uploads a PAN card read correctly for both, and leaving is reported to the employee."""
+    employee = screens.add("employee", new_context().new_page())
+    _log_in(employee, live_server)
+    expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
+    screens.step("employee logged in")
+
+    customer = screens.add("customer", new_context(width=412, height=900).new_page())
+    _start_session(customer, CUSTOMER_NAME)
+    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
+    screens.step("customer waiting")
+
+    row = employee.get_by_test_id("queue-item").filter(has_text=CUSTOMER_NAME)
+    expect(row).to_be_visible()
+    expect(row.get_by_test_id("waiting-time")).to_have_text(WAIT_TIME)
+    screens.step("customer in employee queue")
+
+    row.get_by_role("button", name=f"Connect to {CUSTOMER_NAME}").click()
+    _expect_call_connected(employee)
+    _expect_call_connected(customer)
+    screens.step("call connected")
+
+    employee.get_by_role("button", name="End call").click()
+    expect(
+        customer.get_by_text("The agent left the call. You are back in the queue, at the front.")
+    ).to_be_visible()
+    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
+    ended = f"Call ended. {CUSTOMER_NAME} is back at the front"
+    expect(employee.get_by_text(ended)).to_be_visible()
+    screens.step("call ended")
+
+    card_path, expected = _card(tmp_path)
+    customer.get_by_test_id("pan-file-input").set_input_files(str(card_path))
+    pan_input = customer.get_by_label("PAN number")
+    expect(pan_input).to_have_value(expected["pan"], timeout=OCR_TIMEOUT_MS)
+    expect(customer.get_by_label("Name", exact=True)).to_have_value(expected["name"])
+    expect(customer.get_by_label("Father's name")).to_have_value(expected["father_name"])
+    expect(customer.get_by_label("Date of birth")).to_have_value(expected["dob"])
+    screens.step("customer card read")
+
+    customer.get_by_role("button", name="Confirm details").click()
+    expect(customer.get_by_text("Confirmed. The agent can see these details.")).to_be_visible()
+    expect(row.get_by_text("Details confirmed")).to_be_visible()
+    screens.step("customer confirmed")
+
+    row.get_by_role("button", name=f"Connect to {CUSTOMER_NAME}").click()
+    panel = employee.get_by_test_id("pan-panel")
+    for key in ("pan", "name", "father_name", "dob"):
+        expect(panel.get_by_test_id(f"ocr-{key}")).to_have_text(expected[key])
+        expect(panel.get_by_test_id(f"confirmed-{key}")).to_have_text(expected[key])
+    image = panel.get_by_role("img", name=f"PAN card uploaded by {CUSTOMER_NAME}")
+    expect(image).to_be_visible()
+    employee.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=\"pan-image\"]');"
+        " return i !== null && i.complete && i.naturalWidth > 0; }"
+    )
+    _expect_call_connected(customer)
+    screens.step("employee sees the card")
+
+    customer.get_by_role("button", name="Leave").click()
+    expect(customer.get_by_role("heading", name="You have left the session")).to_be_visible()
+    left = f"{CUSTOMER_NAME} left the session. The call has ended."
+    expect(employee.get_by_text(left)).to_be_visible()
+    expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
+    screens.step("customer left")
+
+
+def test_call_resumes_after_the_customer_page_reloads(
+    new_context: ContextFactory, live_server: LiveServer, screens: Screens
+) -> None:
+    """A customer whose page reloads mid-call resumes with the saved token and the video call
+    reconnects, without going back through the queue."""
+    employee = screens.add("employee", new_context().new_page())
+    _log_in(employee, live_server)
+    customer = screens.add("customer", new_context(width=412, height=900).new_page())
+    _start_session(customer, "Vikram Singh")
+    employee.get_by_role("button", name="Connect to Vikram Singh").click()
+    _expect_call_connected(customer)
+    _expect_call_connected(employee)
+    screens.step("connected")
+
+    customer.reload()
+    expect(customer.get_by_test_id("call-screen")).to_be_visible()
+    _expect_call_connected(customer)
+    _expect_call_connected(employee)
+    screens.step("reconnected after reload")
+
+    employee.get_by_role("button", name="End call").click()
+    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
+    customer.get_by_role("button", name="Leave").click()
+    expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/", "/employee/"])
+def test_start_screens_fit_a_360px_phone(
+    new_context: ContextFactory, screens: Screens, path: str
+) -> None:
+    """The customer start screen and the employee login fit a 360 px wide phone without
+    horizontal scrolling."""
+    page = screens.add("phone", new_context(width=360, height=740).new_page())
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screens.step("start")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{path} is {overflow} px wider than a 360 px screen"
+
+
+def test_waiting_screen_fits_a_360px_phone(new_context: ContextFactory, screens: Screens) -> None:
+    """The customer's waiting screen (queue, camera preview, PAN step) fits a 360 px phone."""
+    page = screens.add("phone", new_context(width=360, height=740).new_page())
+    _start_session(page, "Ravi Kumar Venkataraman Subramanian")
+    expect(page.get_by_test_id("queue-position")).to_have_text("1")
+    screens.step("waiting")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the waiting screen is {overflow} px wider than a 360 px screen"
+    page.get_by_role("button", name="Leave").click()
+    expect(page.get_by_role("heading", name="You have left the session")).to_be_visible()
