@@ -210,10 +210,11 @@ def _render_old(c: _Canvas, spec: CardSpec) -> None:
     y = 140.0
     size = 28
     for value in (spec.name, father):
+        # A wrapped name continues on a slightly tighter line than the gap between fields.
         for line in c.wrap(value, size=size, max_width=470):
             c.text(40, y, line, size=size)
-            y += 36
-        y += 4
+            y += 33
+        y += 8
     c.text(40, y, _date(spec.dob, "/"), size=size)
     y += 52
     c.text(40, y, "Permanent Account Number", size=23, weight="regular", family=c.label_family)
