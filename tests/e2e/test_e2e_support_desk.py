@@ -124,6 +124,8 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
         " return i !== null && i.complete && i.naturalWidth > 0; }"
     )
     _expect_call_connected(customer)
+    # the PAN step kept its state when the call started
+    expect(customer.get_by_text("Confirmed. The agent can see these details.")).to_be_visible()
     screens.step("employee sees the card")
 
     customer.get_by_role("button", name="Leave").click()

@@ -7,6 +7,7 @@ import { PanStep } from '../features/pan/pan-step';
 import { usePanUpload } from '../features/pan/use-pan-upload';
 import { useCustomerSession } from '../features/session/use-customer-session';
 import { StartScreen } from '../features/start/start-screen';
+import { CameraPreview } from '../features/waiting/camera-preview';
 import { WaitingScreen } from '../features/waiting/waiting-screen';
 import { API_BASE, CUSTOMER_SOCKET_URL } from '../lib/config';
 
@@ -74,34 +75,43 @@ export function App() {
       );
       break;
     case 'waiting':
+    case 'call': {
+      const inCall = state.phase === 'call';
+      // One tree for both phases, the PAN step always second: React keeps its state (a
+      // half-edited form) when an agent picks the customer or hands them back.
       content = (
-        <WaitingScreen
-          queue={state.queue}
-          media={media}
-          notice={state.notice}
-          reconnecting={session.signaling === 'reconnecting'}
-          onDismissNotice={session.dismissNotice}
-          onLeave={leave}
-        >
-          {panStep}
-        </WaitingScreen>
+        <div className={`session-layout session-layout--${inCall ? 'call' : 'waiting'}`}>
+          <div className="session-layout__primary">
+            {inCall ? (
+              <CallScreen
+                employeeName={state.employeeName}
+                connection={session.connection}
+                peerState={session.peerState}
+                remoteStream={session.remoteStream}
+                media={media}
+                peerAway={state.peerAway}
+                onLeave={leave}
+              />
+            ) : (
+              <WaitingScreen
+                queue={state.queue}
+                notice={state.notice}
+                reconnecting={session.signaling === 'reconnecting'}
+                onDismissNotice={session.dismissNotice}
+                onLeave={leave}
+              />
+            )}
+          </div>
+          <div className="session-layout__pan">{panStep}</div>
+          {!inCall && (
+            <aside className="session-layout__side" aria-label="Camera preview">
+              <CameraPreview media={media} />
+            </aside>
+          )}
+        </div>
       );
       break;
-    case 'call':
-      content = (
-        <CallScreen
-          employeeName={state.employeeName}
-          connection={session.connection}
-          peerState={session.peerState}
-          remoteStream={session.remoteStream}
-          media={media}
-          peerAway={state.peerAway}
-          onLeave={leave}
-        >
-          {panStep}
-        </CallScreen>
-      );
-      break;
+    }
     default:
       content = (
         <div className="app-main--narrow center">

@@ -88,6 +88,17 @@ describe('useEmployeeDesk', () => {
     expect(result.current.state.notice?.text).toBe('Asha Rao left the session. The call has ended.');
   });
 
+  it('ends the call with leave when the desk closes (logout) during a call', async () => {
+    const { socket, unmount } = setup();
+    act(() =>
+      socket.receive({ type: 'paired', room_id: 'r_1', customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' } }),
+    );
+    await flush();
+    unmount();
+    expect(socket.sent.map((m) => JSON.parse(m).type)).toContain('leave');
+    expect(socket.closedWith).toBe(1000);
+  });
+
   it('goes back to the login form when the socket is refused (4401)', () => {
     const onUnauthorized = vi.fn();
     const { socket } = setup(onUnauthorized);

@@ -239,6 +239,16 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     if (code === CloseCode.replaced) setReplaced(true);
   }, []);
 
+  // Logging out (unmount) during a call ends it properly instead of leaving the customer
+  // waiting out the reconnect grace period. Declared before useSignaling so that this cleanup
+  // runs while the socket is still open.
+  useEffect(
+    () => () => {
+      if (roomRef.current !== null) sendRef.current({ type: 'leave' });
+    },
+    [],
+  );
+
   const signaling = useSignaling({
     url: options.socketUrl,
     enabled: options.enabled && !replaced,

@@ -7,7 +7,6 @@ import {
   type PeerState,
   type UseMediaResult,
 } from '@support/shared';
-import type { ReactNode } from 'react';
 
 export interface CallScreenProps {
   employeeName: string | null;
@@ -17,11 +16,9 @@ export interface CallScreenProps {
   media: UseMediaResult;
   peerAway: boolean;
   onLeave: () => void;
-  /** the PAN card step */
-  children?: ReactNode;
 }
 
-/** The video call: the agent large, yourself small, controls, and the PAN card step beside. */
+/** The video call: the agent large, yourself small, controls and the connection state. */
 export function CallScreen({
   employeeName,
   connection,
@@ -30,17 +27,16 @@ export function CallScreen({
   media,
   peerAway,
   onLeave,
-  children,
 }: CallScreenProps) {
   const agent = employeeName ?? 'the agent';
   return (
-    <div
-      className="call-layout"
+    <section
+      className="card call-card"
+      aria-labelledby="call-title"
       data-testid="call-screen"
       data-connection-state={connection}
       data-peer-state={peerState}
     >
-      <section className="call-layout__main card" aria-labelledby="call-title">
         <div className="call-header">
           <h1 id="call-title">Video call with {agent}</h1>
           <ConnectionBadge state={connection} />
@@ -76,9 +72,7 @@ export function CallScreen({
           onLeave={onLeave}
           leaveLabel="Leave"
         />
-        {media.problem && <Notice tone="warning">{media.problem}</Notice>}
-      </section>
-      <div className="call-layout__side">{children}</div>
-    </div>
+      {media.problem && <Notice tone="warning">{media.problem}</Notice>}
+    </section>
   );
 }

@@ -1,29 +1,14 @@
-import type { UseMediaResult } from '@support/shared';
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { WaitingScreen } from './waiting-screen';
 
-const media = {
-  status: 'denied',
-  stream: null,
-  problem: 'Camera and microphone access was blocked.',
-  hasVideo: false,
-  hasAudio: false,
-  audioEnabled: true,
-  videoEnabled: true,
-  request: async () => null,
-  toggleAudio: () => undefined,
-  toggleVideo: () => undefined,
-  release: () => undefined,
-} satisfies UseMediaResult;
 
 describe('WaitingScreen', () => {
   it('shows position, people waiting and "estimating…" before there is data', () => {
     render(
       <WaitingScreen
         queue={{ position: 3, waiting: 4, estimatedWaitS: null }}
-        media={media}
         notice={null}
         reconnecting={false}
         onDismissNotice={() => undefined}
@@ -36,12 +21,11 @@ describe('WaitingScreen', () => {
     expect(screen.getByText('You are number 3 in the queue.')).toBeInTheDocument();
   });
 
-  it('shows the estimate, the blocked-camera message, and a Leave button', async () => {
+  it('shows the estimate, the agent-left notice, the reconnecting state, and a Leave button', async () => {
     const onLeave = vi.fn();
     render(
       <WaitingScreen
         queue={{ position: 1, waiting: 1, estimatedWaitS: 150 }}
-        media={media}
         notice={{ tone: 'info', text: 'The agent left the call. You are back in the queue, at the front.' }}
         reconnecting
         onDismissNotice={() => undefined}
@@ -49,7 +33,6 @@ describe('WaitingScreen', () => {
       />,
     );
     expect(screen.getByTestId('queue-estimate')).toHaveTextContent('about 3 min');
-    expect(screen.getByText(/Camera and microphone access was blocked/)).toBeInTheDocument();
     expect(screen.getByText(/back in the queue, at the front/)).toBeInTheDocument();
     expect(screen.getByText(/Reconnecting… you keep your place/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Leave' }));
