@@ -28,6 +28,10 @@ __all__ = ["QUEUE_FLUSH_S", "Connection", "Signaling"]
 
 QUEUE_FLUSH_S = 0.02
 """Minimum interval between two queue broadcasts; bursts of changes share one broadcast."""
+QUEUE_FLUSH_MAX_S = 0.5
+QUEUE_BYTES_PER_S = 25_000_000
+"""Queue broadcasts are spaced so that they send at most about this many bytes per second: a
+long queue watched by many employees is re-sent less often (up to ``QUEUE_FLUSH_MAX_S``)."""
 MAX_OUTBOX = 2_000
 """A socket this far behind is closed rather than buffered without bound."""
 
@@ -116,6 +120,7 @@ class Signaling:
         self._connections: dict[str, Connection] = {}
         self._flush_handle: asyncio.TimerHandle | None = None
         self._last_flush = 0.0
+        self._flush_interval = QUEUE_FLUSH_S
         self._expiry_handle: asyncio.TimerHandle | None = None
         self._expiry_at: float | None = None
 
@@ -161,8 +166,10 @@ class Signaling:
             self._schedule_flush()
         self._schedule_expiry()
 
-    def deliver(self, deliveries: list[Delivery]) -> None:
+    def deliver(self, deliveries: list[Delivery]) -> int:
+        """Queue each message on its member's socket; return the bytes queued."""
         cache: dict[int, str] = {}
+        sent = 0
         for d in deliveries:
             conn = self._connections.get(d.to)
             if conn is None:
@@ -172,6 +179,8 @@ class Signaling:
                 text = dumps(d.message)
                 cache[id(d.message)] = text
             conn.send_text(text)
+            sent += len(text)
+        return sent
 
     def send_to(self, member_id: str, message: dict[str, Any]) -> None:
         conn = self._connections.get(member_id)
@@ -184,13 +193,14 @@ class Signaling:
             self._flush_handle.cancel()
             self._flush_handle = None
         self._last_flush = time.monotonic()
-        self.deliver(self.hub.queue_deliveries())
+        sent = self.deliver(self.hub.queue_deliveries())
+        self._flush_interval = min(QUEUE_FLUSH_MAX_S, max(QUEUE_FLUSH_S, sent / QUEUE_BYTES_PER_S))
 
     def _schedule_flush(self) -> None:
         if self._flush_handle is not None:
             return
         loop = asyncio.get_running_loop()
-        delay = max(0.0, self._last_flush + QUEUE_FLUSH_S - time.monotonic())
+        delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
         self._flush_handle = loop.call_later(delay, self._flush)
 
     def _flush(self) -> None:

@@ -203,10 +203,14 @@ class Hub:
 
     def estimated_wait_s(self, position: int) -> int | None:
         """Estimated wait at a 1-based queue position; ``None`` until a call has finished."""
+        per_position = self._wait_per_position()
+        return None if per_position is None else round(position * per_position)
+
+    def _wait_per_position(self) -> float | None:
         if not self._handling:
             return None
         mean = sum(self._handling) / len(self._handling)
-        return round(position * mean / max(1, self._employees_online()))
+        return mean / max(1, self._employees_online())
 
     def queue_deliveries(self) -> list[Delivery]:
         """The current queue for everyone who should see it.
@@ -216,9 +220,17 @@ class Hub:
         """
         out: list[Delivery] = []
         waiting = len(self._queue)
+        per_position = self._wait_per_position()
         for index, cid in enumerate(self._queue):
             if self._customers[cid].connected:
-                out.append(Delivery(cid, self._position_message(index + 1, waiting)))
+                estimate = None if per_position is None else round((index + 1) * per_position)
+                message = {
+                    "type": "queue_position",
+                    "position": index + 1,
+                    "waiting": waiting,
+                    "estimated_wait_s": estimate,
+                }
+                out.append(Delivery(cid, message))
         queue_msg = self.queue_message()
         out.extend(Delivery(e.id, queue_msg) for e in self._employees.values() if e.connected)
         return out

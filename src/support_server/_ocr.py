@@ -83,7 +83,14 @@ class OcrFailedError(Exception):
 _WORKER_READER: list[CardReader] = []
 
 
+WORKER_NICENESS = 10
+"""OCR workers run at a lower CPU priority, so the event loop (signaling) stays responsive
+while the model reads cards on the same cores."""
+
+
 def _init_worker(factory: ReaderFactory, max_bytes: int, max_pixels: int, threads: int) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     with contextlib.suppress(ImportError):
         import torch
