@@ -102,6 +102,7 @@ def ensure_first_account(settings: Settings) -> str | None:
 def _serve(settings: Settings) -> int:
     from ._app import create_app
 
+    configure_logging(settings.log_level_number, settings.log_format)
     password = ensure_first_account(settings)
     if password is not None:
         print(
@@ -134,7 +135,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"support-server: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level_number, settings.log_format)
     for name in Settings.unknown_env_vars():
         print(f"support-server: warning: unknown setting {name} is ignored", file=sys.stderr)
     try:

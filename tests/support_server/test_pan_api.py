@@ -7,9 +7,11 @@ The real model runs in test_pan_model.py; here the OCR workers use
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httpx
+import pytest
 from live_server import Client, Live, ServerFactory
 
 from support_server.testing import FAKE_CARD
@@ -203,3 +205,25 @@ async def test_employee_upload_is_stored_for_the_customer_in_the_call(live: Live
     response = await upload(live, JPEG, token)
     assert response.status_code == 200
     await employee.expect("pan_result")
+
+
+async def test_logs_mask_pans_and_never_contain_names(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A whole session logs ids and a masked PAN, never the customer's name or full PAN."""
+    caplog.set_level(logging.DEBUG, logger="support_server")
+    await wait_ready(live)
+    customer = await live.customer("Zebulon Quartermain")
+    token = next(m["token"] for m in customer.seen if m["type"] == "welcome")
+    assert (await upload(live, JPEG, token)).status_code == 200
+    await customer.send(
+        {"type": "pan_confirm", "fields": {"pan": "ABCPE1234F", "name": "Zebulon Quartermain"}}
+    )
+    await customer.expect("pan_confirmed")
+    await customer.send({"type": "leave"})
+    await customer.expect("bye")
+    text = caplog.text
+    assert "event=customer_joined" in text
+    assert "pan=ABCPXXXX4F" in text
+    assert "Zebulon" not in text
+    assert "ABCPE1234F" not in text
