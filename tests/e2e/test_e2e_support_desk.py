@@ -162,6 +162,26 @@ def test_call_resumes_after_the_customer_page_reloads(
     expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
 
 
+def test_employee_login_explains_a_bad_password_and_logout_ends_the_session(
+    new_context: ContextFactory, live_server: LiveServer, screens: Screens
+) -> None:
+    """A wrong password gets a plain error; logging out returns to the login form for good."""
+    page = screens.add("employee", new_context().new_page())
+    page.goto("/employee/")
+    page.get_by_label("Username").fill("nobody-here")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Wrong username or password.")
+    screens.step("bad password")
+
+    _log_in(page, live_server)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Username")).to_be_visible()
+    screens.step("logged out")
+
+
 @pytest.mark.parametrize("path", ["/", "/employee/"])
 def test_start_screens_fit_a_360px_phone(
     new_context: ContextFactory, screens: Screens, path: str

@@ -76,7 +76,7 @@ export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanel
                 return (
                   <tr key={key} className={different ? 'pan-table__row--diff' : undefined} data-field={key}>
                     <th scope="row">{LABELS[key]}</th>
-                    <td>
+                    <td data-label="Read from card">
                       <span className="pan-table__value" data-testid={`ocr-${key}`}>
                         {show(ocr)}
                       </span>
@@ -87,7 +87,7 @@ export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanel
                         </span>
                       )}
                     </td>
-                    <td>
+                    <td data-label="Confirmed by customer">
                       <span className="pan-table__value" data-testid={`confirmed-${key}`}>
                         {confirmed ? show(mine) : 'Not confirmed yet'}
                       </span>
