@@ -7,6 +7,7 @@ import logging
 
 from sanic import HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
+from sanic.response import BaseHTTPResponse
 
 from ._accounts import AccountStore
 from ._auth import auth_blueprint
@@ -54,6 +55,7 @@ def create_app(
     app: SupportApp = Sanic(name, ctx=ctx)
     setup_config(app, settings)
     setup_errors(app)
+    setup_security_headers(app)
     setup_state(app)
     setup_ocr(app)
     setup_blueprints(app)
@@ -94,6 +96,23 @@ def setup_errors(app: SupportApp) -> None:
         log_event(logger, logging.ERROR, "internal_error", error=type(exc).__name__)
         logger.debug("internal error", exc_info=exc)
         return error_response(500, "internal_error", "Something went wrong on the server.")
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def setup_security_headers(app: SupportApp) -> None:
+    """Headers every HTTP response carries (no sniffing, no framing, no referrer)."""
+
+    async def add_headers(request: Request, response: BaseHTTPResponse) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+
+    app.register_middleware(add_headers, "response")
 
 
 def setup_state(app: SupportApp) -> None:

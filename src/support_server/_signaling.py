@@ -84,6 +84,11 @@ def _check_origin(request: AppRequest, conn: Connection) -> bool:
     return False
 
 
+def _internal_error(conn: Connection) -> None:
+    logger.exception("event=ws_internal_error role=%s", conn.role)
+    conn.error("internal_error", "The server failed to handle that message.")
+
+
 def _rate_ok(conn: Connection) -> bool:
     if conn.bucket.allow(time.monotonic()):
         return True
@@ -116,6 +121,8 @@ async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
                 conn.error(exc.code, exc.message, exc.request)
             except HubError as exc:
                 conn.error(exc.code, exc.message, str(message.get("type")))
+            except Exception:  # a bug must not take the socket down
+                _internal_error(conn)
         await conn.drain()
     finally:
         signaling.connection_lost(conn)
@@ -213,6 +220,8 @@ async def employee_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
                 conn.error(exc.code, exc.message, exc.request)
             except HubError as exc:
                 conn.error(exc.code, exc.message, str(message.get("type")))
+            except Exception:  # a bug must not take the socket down
+                _internal_error(conn)
         await conn.drain()
     finally:
         signaling.connection_lost(conn)
