@@ -352,7 +352,8 @@ async def measure(
     await asyncio.sleep(1)
     results["relay_throughput"] = received / (time.perf_counter() - burst_start - 1 + 1e-9)
 
-    # Ping RTT: idle, then while OCR requests run on the real model.
+    # Ping RTT: idle (after the burst has drained), then while OCR requests run on the model.
+    await asyncio.sleep(3)
     pinger = customers[-1]
     idle = await ping_series(pinger, args.ping_seconds)
     results["ping_idle_ms"] = idle
