@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from panread.testing import make_sample, random_card_spec
 
@@ -52,6 +55,15 @@ def _start_session(page: Page, name: str) -> None:
     page.get_by_label("Your name").fill(name)
     page.get_by_role("button", name="Start session").click()
     expect(page.get_by_test_id("waiting-screen")).to_be_visible()
+
+
+def _pump_until(page: Page, condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
+    """Let Playwright deliver events (socket routes) until ``condition`` holds."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s:.0f} s")
+        page.wait_for_timeout(100)
 
 
 def _expect_call_connected(page: Page) -> None:
@@ -136,25 +148,57 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     screens.step("customer left")
 
 
-def test_call_resumes_after_the_customer_page_reloads(
+def test_call_survives_a_network_blip_and_page_reloads(
     new_context: ContextFactory, live_server: LiveServer, screens: Screens
 ) -> None:
-    """A customer whose page reloads mid-call resumes with the saved token and the video call
-    reconnects, without going back through the queue."""
+    """A dropped customer socket is resumed with the saved token, and a reload of either page
+    mid-call reconnects the video call, without the customer going back through the queue."""
     employee = screens.add("employee", new_context().new_page())
     _log_in(employee, live_server)
     customer = screens.add("customer", new_context(width=412, height=900).new_page())
+
+    # every customer socket goes through this proxy so the test can cut it like a network would
+    sockets: list[WebSocketRoute] = []
+    sent: list[list[str]] = []
+
+    def proxy(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        frames: list[str] = []
+        sockets.append(ws)
+        sent.append(frames)
+
+        def forward(message: str | bytes) -> None:
+            frames.append(message if isinstance(message, str) else message.decode())
+            server.send(message)
+
+        ws.on_message(forward)
+
+    customer.route_web_socket(re.compile(r"/ws/customer$"), proxy)
     _start_session(customer, "Vikram Singh")
     employee.get_by_role("button", name="Connect to Vikram Singh").click()
     _expect_call_connected(customer)
     _expect_call_connected(employee)
     screens.step("connected")
 
+    sockets[-1].close(code=4000, reason="network blip")
+    _pump_until(customer, lambda: len(sent) >= 2 and len(sent[1]) >= 1)
+    assert json.loads(sent[1][0])["type"] == "resume"
+    expect(customer.get_by_test_id("call-screen")).to_be_visible()
+    _expect_call_connected(customer)
+    _expect_call_connected(employee)
+    screens.step("reconnected after a blip")
+
     customer.reload()
     expect(customer.get_by_test_id("call-screen")).to_be_visible()
     _expect_call_connected(customer)
     _expect_call_connected(employee)
-    screens.step("reconnected after reload")
+    screens.step("reconnected after customer reload")
+
+    employee.reload()
+    expect(employee.get_by_test_id("call-screen")).to_be_visible()
+    _expect_call_connected(employee)
+    _expect_call_connected(customer)
+    screens.step("reconnected after employee reload")
 
     employee.get_by_role("button", name="End call").click()
     expect(customer.get_by_test_id("queue-position")).to_have_text("1")

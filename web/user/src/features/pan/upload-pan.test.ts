@@ -85,5 +85,6 @@ describe('uploadPan', () => {
     expect(text('image_too_large')).toMatch(/too large/);
     expect(text('no_card_found')).toMatch(/could not find a PAN card/);
     expect(text('network_error')).toMatch(/network problem/);
+    expect(text('ocr_unavailable')).toMatch(/not available right now/);
   });
 });

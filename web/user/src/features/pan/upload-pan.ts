@@ -72,6 +72,9 @@ export function uploadErrorText(error: unknown): string {
       return error.retryAfterS
         ? `Our card reader is busy right now. Please try again in ${error.retryAfterS} seconds.`
         : 'Our card reader is busy right now. Please try again in a moment.';
+    case 'ocr_unavailable':
+    case 'model_error':
+      return 'Our card reader is not available right now. Please try again in a few minutes, or show your card to the agent during the call.';
     case 'rate_limited':
       return 'Too many uploads in a short time. Please wait a minute and try again.';
     case 'unauthorized':

@@ -18,7 +18,7 @@ export interface PanUpload {
   retry: () => void;
 }
 
-const RETRYABLE = new Set(['busy', 'rate_limited', 'network_error', 'aborted']);
+const RETRYABLE = new Set(['busy', 'rate_limited', 'network_error', 'aborted', 'ocr_unavailable']);
 
 /** Upload state of the PAN card step, kept above the screens so it survives waiting -> call. */
 export function usePanUpload(
