@@ -353,3 +353,79 @@ def test_grace_must_be_positive() -> None:
     """A Hub refuses a non-positive grace period."""
     with pytest.raises(ValueError, match="grace_s"):
         Hub(grace_s=0)
+
+
+def check_invariants(hub: Hub, customers: set[str], employees: set[str]) -> None:
+    """Nobody is stranded: each live customer is either queued or in a room shared with
+    exactly one employee, and every room has both members."""
+    waiting = hub.waiting_ids()
+    assert len(waiting) == len(set(waiting))
+    rooms: dict[str, str] = {}
+    for emp in employees:
+        customer = hub.room_customer(emp)
+        if customer is not None:
+            assert hub.has_customer(customer)
+            assert hub.room_of(customer) == hub.room_of(emp)
+            assert customer not in rooms.values()
+            rooms[emp] = customer
+    for cid in customers:
+        if not hub.has_customer(cid):
+            assert cid not in waiting
+            continue
+        in_room = hub.room_of(cid) is not None
+        assert in_room != (cid in waiting)
+        if in_room:
+            assert cid in rooms.values()
+    assert hub.stats()["rooms"] == len(rooms)
+    assert hub.stats()["waiting"] == len(waiting)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_operation_sequences_keep_invariants(seed: int) -> None:
+    """Any sequence of joins, picks, leaves, drops, resumes and expiries keeps the Hub sound."""
+    import random
+
+    rng = random.Random(seed)
+    hub = make_hub()
+    customers: set[str] = set()
+    tokens: dict[str, str] = {}
+    employees = {f"e_{i}" for i in range(3)}
+    now = 0.0
+    for _ in range(300):
+        now += rng.choice([0.1, 1.0, 5.0, GRACE])
+        action = rng.choice(
+            ["join", "pick", "eleave", "cleave", "drop", "resume", "econnect", "expire", "signal"]
+        )
+        try:
+            if action == "join":
+                cid, token, _ = hub.join("X", now)
+                customers.add(cid)
+                tokens[cid] = token
+            elif action == "pick" and customers:
+                hub.pick(rng.choice(sorted(employees)), rng.choice(sorted(customers)), now)
+            elif action == "eleave":
+                hub.employee_leave(rng.choice(sorted(employees)), now)
+            elif action == "cleave" and customers:
+                hub.customer_leave(rng.choice(sorted(customers)), now)
+            elif action == "drop":
+                member = rng.choice(sorted(employees | customers))
+                hub.disconnect(member, now)
+            elif action == "resume" and tokens:
+                hub.resume(tokens[rng.choice(sorted(tokens))], now)
+            elif action == "econnect":
+                hub.employee_connect(rng.choice(sorted(employees)), "E", now)
+            elif action == "expire":
+                hub.expire(now)
+            elif action == "signal" and customers:
+                hub.signal(rng.choice(sorted(customers)), {"candidate": {}})
+        except HubError as exc:
+            assert exc.code in {
+                "already_taken",
+                "already_in_room",
+                "not_found",
+                "not_in_room",
+                "not_joined",
+                "resume_failed",
+                "unauthorized",
+            }
+        check_invariants(hub, customers, employees)
