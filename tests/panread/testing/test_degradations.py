@@ -8,7 +8,16 @@ import random
 import pytest
 from PIL import Image, ImageOps
 
-from panread.testing import DEGRADATIONS, degrade, degrade_with_info, random_card_spec, render_card
+from panread.testing import (
+    DEGRADATIONS,
+    degrade,
+    degrade_with_info,
+    evaluation_set,
+    make_sample,
+    random_card_spec,
+    render_card,
+    sample_for,
+)
 
 Image.MAX_IMAGE_PIXELS = None  # 600 dpi A4 scans are ~35 MP on purpose
 
@@ -109,3 +118,23 @@ def test_bad_arguments_are_refused(card: Image.Image) -> None:
         degrade(card, "fax", seed=1)
     with pytest.raises(ValueError, match="dpi"):
         degrade(card, "photo", seed=1, dpi=600)
+
+
+def test_make_sample_carries_kind_info_and_truth() -> None:
+    """A degraded sample is a JPEG of the asked kind, with drawn parameters and the spec's truth."""
+    spec = random_card_spec(random.Random(8), "company")
+    sample = make_sample(spec, kind="scan", seed=8, dpi=300)
+    assert sample.kind == "scan"
+    assert sample.suffix == ".jpg"
+    assert sample.info["dpi"] == 300
+    assert _open(sample.data).size == (2480, 3508)
+    assert sample.expected == spec.expected()
+    assert sample.expected["father_name"] is None
+
+
+def test_sample_for_is_reproducible() -> None:
+    """The evaluation grid's samples rebuild byte for byte from their seeds."""
+    cells = evaluation_set(1, seed=3, layouts=("old",), kinds=("exif_rotated",))
+    assert cells == evaluation_set(1, seed=3, layouts=("old",), kinds=("exif_rotated",))
+    layout, kind, seed = cells[0]
+    assert sample_for(layout, kind, seed).data == sample_for(layout, kind, seed).data
