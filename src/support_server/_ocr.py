@@ -15,6 +15,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -92,11 +93,10 @@ def _init_worker(factory: ReaderFactory, max_bytes: int, max_pixels: int, thread
     with contextlib.suppress(OSError, AttributeError):
         os.nice(WORKER_NICENESS)
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    with contextlib.suppress(ImportError):
-        import torch
-
-        torch.set_num_threads(threads)
     reader = factory(max_bytes, max_pixels, threads)
+    torch = sys.modules.get("torch")
+    if torch is not None:  # only if the reader uses it: importing torch takes seconds
+        torch.set_num_threads(threads)
     reader.warm_up()
     _WORKER_READER.append(reader)
 
