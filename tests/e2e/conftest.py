@@ -66,9 +66,12 @@ class Screens:
     directory: Path
     pages: dict[str, Page] = field(default_factory=dict)
     counter: int = 0
+    #: uncaught exceptions thrown by page scripts, as "<page>: <error>"
+    errors: list[str] = field(default_factory=list)
 
     def add(self, name: str, page: Page) -> Page:
         self.pages[name] = page
+        page.on("pageerror", lambda error: self.errors.append(f"{name}: {error}"))
         return page
 
     def step(self, label: str) -> None:

@@ -94,6 +94,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     row = employee.get_by_test_id("queue-item").filter(has_text=CUSTOMER_NAME)
     expect(row).to_be_visible()
     expect(row.get_by_test_id("waiting-time")).to_have_text(WAIT_TIME)
+    expect(employee).to_have_title("(1) Employee desk")
     screens.step("customer in employee queue")
 
     row.get_by_role("button", name=f"Connect to {CUSTOMER_NAME}").click()
@@ -145,7 +146,9 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     left = f"{CUSTOMER_NAME} left the session. The call has ended."
     expect(employee.get_by_text(left)).to_be_visible()
     expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
+    expect(employee).to_have_title("Employee desk")
     screens.step("customer left")
+    assert screens.errors == []
 
 
 def test_call_survives_a_network_blip_and_page_reloads(
@@ -204,6 +207,7 @@ def test_call_survives_a_network_blip_and_page_reloads(
     expect(customer.get_by_test_id("queue-position")).to_have_text("1")
     customer.get_by_role("button", name="Leave").click()
     expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
+    assert screens.errors == []
 
 
 def test_employee_login_explains_a_bad_password_and_logout_ends_the_session(
