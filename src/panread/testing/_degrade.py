@@ -133,6 +133,9 @@ def _photo(rng: random.Random, card: _Array, *, mild: bool) -> tuple[_Array, dic
     frame = frame * (1 - alpha) + warped.astype(np.float32) * alpha
 
     frame *= _illumination(rng, fw, fh, strength=0.15 if mild else 0.3)[..., None]
+    # White balance of the room light: a warm or cool cast.
+    cast = rng.uniform(-0.06, 0.06)
+    frame *= np.array([1 + cast, 1.0, 1 - cast], np.float32)
     glare = 0.0 if mild else (rng.uniform(0.25, 0.55) if rng.random() < 0.6 else 0.0)
     if glare:
         gx, gy = dst[:, 0].mean() + rng.uniform(-0.4, 0.4) * cw, dst[:, 1].mean()
