@@ -1,4 +1,4 @@
-import { Notice, type PanFields } from '@support/shared';
+import { Notice, useNow, type PanFields } from '@support/shared';
 import { useId, type ChangeEvent } from 'react';
 import { PanForm } from './pan-form';
 import type { PanUpload } from './use-pan-upload';
@@ -16,6 +16,8 @@ export interface PanStepProps {
 export function PanStep({ upload, confirmed, confirmError, onConfirm, compact = false }: PanStepProps) {
   const id = useId();
   const busy = upload.status === 'uploading' || upload.status === 'reading';
+  const now = useNow(1000, upload.retryAt !== null);
+  const retryInS = upload.retryAt === null ? null : Math.max(0, Math.ceil((upload.retryAt - now) / 1000));
 
   const onFile = (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -77,6 +79,7 @@ export function PanStep({ upload, confirmed, confirmError, onConfirm, compact = 
       {upload.status === 'error' && upload.error && (
         <Notice tone="error" title="We could not read your card">
           <p>{upload.error}</p>
+          {retryInS !== null && <p className="muted">Trying again automatically in {retryInS} s…</p>}
           {upload.canRetry && (
             <button type="button" className="button button--small" onClick={upload.retry}>
               Try again

@@ -14,9 +14,15 @@ export interface PanUpload {
   error: string | null;
   /** the failure may go away by itself (busy, network): offer "Try again" with the same file */
   canRetry: boolean;
+  /** when the reader was busy: the time (ms) of the automatic retry */
+  retryAt: number | null;
   select: (file: File) => void;
   retry: () => void;
 }
+
+/** Automatic retries after `busy` (then the person decides). */
+const MAX_AUTO_RETRIES = 2;
+const MAX_AUTO_RETRY_WAIT_S = 30;
 
 const RETRYABLE = new Set(['busy', 'rate_limited', 'network_error', 'aborted', 'ocr_unavailable']);
 
@@ -32,15 +38,26 @@ export function usePanUpload(
   const [result, setResult] = useState<PanResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [canRetry, setCanRetry] = useState(false);
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const retryTimer = useRef<number | null>(null);
+  const autoRetries = useRef(0);
   const fileRef = useRef<File | null>(null);
+  const previewRef = useRef<string | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const tokenRef = useRef(token);
   tokenRef.current = token;
   const upload = options.upload ?? uploadPan;
   const apiBase = options.apiBase;
 
+  const clearRetry = () => {
+    if (retryTimer.current !== null) window.clearTimeout(retryTimer.current);
+    retryTimer.current = null;
+    setRetryAt(null);
+  };
+
   const run = useCallback(
     (file: File) => {
+      clearRetry();
       const currentToken = tokenRef.current;
       if (!currentToken) {
         setStatus('error');
@@ -74,34 +91,48 @@ export function usePanUpload(
           setStatus('error');
           setError(uploadErrorText(failure));
           setCanRetry(failure instanceof ApiError ? RETRYABLE.has(failure.code) : true);
+          if (
+            failure instanceof ApiError &&
+            failure.code === 'busy' &&
+            autoRetries.current < MAX_AUTO_RETRIES
+          ) {
+            autoRetries.current += 1;
+            const waitS = Math.min(MAX_AUTO_RETRY_WAIT_S, Math.max(1, failure.retryAfterS ?? 5));
+            setRetryAt(Date.now() + waitS * 1000);
+            retryTimer.current = window.setTimeout(() => runRef.current(file), waitS * 1000);
+          }
         });
     },
     [upload, apiBase],
   );
+  const runRef = useRef(run);
+  runRef.current = run;
 
   const select = useCallback(
     (file: File) => {
       fileRef.current = file;
+      autoRetries.current = 0;
       setFileName(file.name || null);
-      setPreviewUrl((old) => {
-        if (old) URL.revokeObjectURL(old);
-        return typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null;
-      });
+      if (previewRef.current) URL.revokeObjectURL(previewRef.current);
+      previewRef.current = typeof URL.createObjectURL === 'function' ? URL.createObjectURL(file) : null;
+      setPreviewUrl(previewRef.current);
       run(file);
     },
     [run],
   );
 
   const retry = useCallback(() => {
+    autoRetries.current = 0;
     if (fileRef.current) run(fileRef.current);
   }, [run]);
 
   useEffect(
     () => () => {
       abortRef.current?.abort();
+      if (retryTimer.current !== null) window.clearTimeout(retryTimer.current);
     },
     [],
   );
 
-  return { status, previewUrl, fileName, progress, result, error, canRetry, select, retry };
+  return { status, previewUrl, fileName, progress, result, error, canRetry, retryAt, select, retry };
 }
