@@ -484,7 +484,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst-seconds", type=float, default=3.0)
     parser.add_argument("--ping-seconds", type=float, default=10.0)
     parser.add_argument("--ocr-workers", type=int, default=1, help="server OCR processes")
-    args = parser.parse_args(argv)
+    # `nox -s bench -- ...` passes the same arguments to every benchmark: ignore foreign ones.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"signaling.py: ignoring arguments {' '.join(unknown)}", file=sys.stderr)
     if args.employees < 1 or args.customers < args.employees:
         parser.error("need at least 1 employee and at least as many customers as employees")
     results = asyncio.run(run(args))
