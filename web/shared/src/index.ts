@@ -21,11 +21,7 @@ export {
   type UsePeerConnectionOptions,
   type UsePeerConnectionResult,
 } from './hooks/use-peer-connection';
-export {
-  useSignaling,
-  type UseSignalingOptions,
-  type UseSignalingResult,
-} from './hooks/use-signaling';
+export { useSignaling, type UseSignalingOptions, type UseSignalingResult } from './hooks/use-signaling';
 export { ApiError, apiUrl, parseApiError, type ApiErrorBody } from './lib/api-error';
 export { callConnection, type CallConnectionInputs } from './lib/call-connection';
 export {

@@ -22,7 +22,11 @@ export function App() {
         {auth.status === 'signed_in' && (
           <div className="app-header__actions">
             <span className="app-header__who">{auth.employee.name}</span>
-            <button type="button" className="button button--small button--secondary" onClick={() => void logout()}>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() => void logout()}
+            >
               Log out
             </button>
           </div>

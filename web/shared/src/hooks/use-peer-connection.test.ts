@@ -38,7 +38,9 @@ describe('usePeerConnection', () => {
   it('queues candidates that arrive before the description and applies them after it', async () => {
     const { result, sent } = setup('answerer');
     await act(async () => {
-      await result.current.handleSignal({ candidate: { candidate: 'cand-1', sdp_mid: '0', sdp_m_line_index: 0 } });
+      await result.current.handleSignal({
+        candidate: { candidate: 'cand-1', sdp_mid: '0', sdp_m_line_index: 0 },
+      });
     });
     await act(async () => {
       await result.current.handleSignal({ description: { type: 'offer', sdp: 'remote-offer' } });

@@ -1,10 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  fromWireCandidate,
-  readSignalData,
-  toWireCandidate,
-  type SignalData,
-} from '../lib/protocol';
+import { fromWireCandidate, readSignalData, toWireCandidate, type SignalData } from '../lib/protocol';
 
 /** Who makes the offer: the employee (`offerer`); the customer answers (`answerer`). */
 export type PeerRole = 'offerer' | 'answerer';
@@ -42,8 +37,7 @@ export interface UsePeerConnectionResult {
   isActive: () => boolean;
 }
 
-const defaultFactory = (config: RTCConfiguration): RTCPeerConnection =>
-  new RTCPeerConnection(config);
+const defaultFactory = (config: RTCConfiguration): RTCPeerConnection => new RTCPeerConnection(config);
 
 /**
  * One RTCPeerConnection for a call, driven by our signaling:
@@ -145,8 +139,7 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
 
     pc.onicecandidate = (event) => {
       if (pcRef.current !== pc || !event.candidate) return;
-      const init =
-        typeof event.candidate.toJSON === 'function' ? event.candidate.toJSON() : event.candidate;
+      const init = typeof event.candidate.toJSON === 'function' ? event.candidate.toJSON() : event.candidate;
       opts.current.sendSignal({ candidate: toWireCandidate(init) });
     };
     pc.ontrack = (event) => {

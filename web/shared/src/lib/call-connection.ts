@@ -12,11 +12,19 @@ export interface CallConnectionInputs {
 }
 
 /** One word for the person: is the call `connecting`, `reconnecting` or `connected`? */
-export function callConnection({ signaling, peer, peerAway, wasConnected }: CallConnectionInputs): CallConnection {
+export function callConnection({
+  signaling,
+  peer,
+  peerAway,
+  wasConnected,
+}: CallConnectionInputs): CallConnection {
   if (peer === 'connected' && !peerAway) return 'connected';
   if (peer === 'connected' && peerAway) return 'reconnecting';
   if (signaling === 'reconnecting' || peerAway) return 'reconnecting';
-  if (wasConnected && (peer === 'disconnected' || peer === 'failed' || peer === 'connecting' || peer === 'new')) {
+  if (
+    wasConnected &&
+    (peer === 'disconnected' || peer === 'failed' || peer === 'connecting' || peer === 'new')
+  ) {
     return 'reconnecting';
   }
   return 'connecting';

@@ -205,10 +205,7 @@ export type EmployeeServerMessage =
   | ErrorMessage;
 
 export type EmployeeClientMessage =
-  | { type: 'pick'; customer_id: string }
-  | SignalMessage
-  | { type: 'leave' }
-  | { type: 'ping' };
+  { type: 'pick'; customer_id: string } | SignalMessage | { type: 'leave' } | { type: 'ping' };
 
 /** Any JSON object with a string `type`: what every frame must be. */
 export interface AnyMessage {

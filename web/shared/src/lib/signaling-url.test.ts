@@ -17,7 +17,11 @@ describe('signalingUrl', () => {
       'wss://desk.example.org/ws/customer',
     );
     expect(
-      signalingUrl('/ws/customer', { VITE_SIGNALING_URL: 'wss://a.example', VITE_SIGNALING_PATH: 'sock' }, location),
+      signalingUrl(
+        '/ws/customer',
+        { VITE_SIGNALING_URL: 'wss://a.example', VITE_SIGNALING_PATH: 'sock' },
+        location,
+      ),
     ).toBe('wss://a.example/sock');
     expect(
       signalingUrl('/ws/customer', { VITE_SIGNALING_URL: 'wss://a.example/ws/customer' }, location),

@@ -26,7 +26,6 @@ export function App() {
   const { request } = media;
   useEffect(() => {
     if (state.phase === 'joining' && media.status === 'idle') void request();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const start = useCallback(
@@ -48,7 +47,9 @@ export function App() {
     const titles: Record<string, string> = {
       start: 'Identity check · Support desk',
       joining: 'Joining… · Identity check',
-      waiting: state.queue ? `Waiting (#${state.queue.position}) · Identity check` : 'Waiting · Identity check',
+      waiting: state.queue
+        ? `Waiting (#${state.queue.position}) · Identity check`
+        : 'Waiting · Identity check',
       call: 'In a call · Identity check',
       left: 'Session ended · Identity check',
     };

@@ -23,7 +23,11 @@ async function fail(response: Response): Promise<never> {
 
 /** `POST /api/auth/login`: sets the HttpOnly session cookie the socket then uses. */
 export async function login(username: string, password: string, base?: string): Promise<Employee> {
-  const response = await call('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) }, base);
+  const response = await call(
+    '/api/auth/login',
+    { method: 'POST', body: JSON.stringify({ username, password }) },
+    base,
+  );
   if (!response.ok) return fail(response);
   const body = (await response.json()) as { employee: Employee };
   return body.employee;

@@ -33,7 +33,12 @@ export function CallScreen({
   children,
 }: CallScreenProps) {
   return (
-    <div className="desk-call" data-testid="call-screen" data-connection-state={connection} data-peer-state={peerState}>
+    <div
+      className="desk-call"
+      data-testid="call-screen"
+      data-connection-state={connection}
+      data-peer-state={peerState}
+    >
       <section className="card desk-call__main" aria-labelledby="call-title">
         <div className="call-header">
           <h1 id="call-title">Call with {customerName}</h1>
@@ -70,7 +75,9 @@ export function CallScreen({
           onLeave={onEndCall}
           leaveLabel="End call"
         />
-        <p className="muted small center-text">Ending the call puts {customerName} back at the front of the queue.</p>
+        <p className="muted small center-text">
+          Ending the call puts {customerName} back at the front of the queue.
+        </p>
       </section>
       <div className="desk-call__side">{children}</div>
     </div>

@@ -81,7 +81,10 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
           />
         </CallScreen>
       ) : (
-        <section className={`card queue-card${highlight ? ' queue-card--new' : ''}`} aria-labelledby="queue-title">
+        <section
+          className={`card queue-card${highlight ? ' queue-card--new' : ''}`}
+          aria-labelledby="queue-title"
+        >
           <div className="queue-card__header">
             <h1 id="queue-title">
               Queue{' '}

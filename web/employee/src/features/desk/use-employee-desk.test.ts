@@ -1,10 +1,20 @@
-import { FakePeerConnection, fakePeerConnectionFactory, FakeWebSocket, fakeSocketFactory } from '@support/shared/testing';
+import {
+  FakePeerConnection,
+  fakePeerConnectionFactory,
+  FakeWebSocket,
+  fakeSocketFactory,
+} from '@support/shared/testing';
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useEmployeeDesk } from './use-employee-desk';
 
 const ICE = [{ urls: ['stun:stun.example.org:3478'] }];
-const ASHA = { customer_id: 'c_1', name: 'Asha Rao', waiting_since: '2026-11-24T09:15:02.123Z', pan_status: 'read' as const };
+const ASHA = {
+  customer_id: 'c_1',
+  name: 'Asha Rao',
+  waiting_since: '2026-11-24T09:15:02.123Z',
+  pan_status: 'read' as const,
+};
 
 function setup(onUnauthorized = vi.fn()) {
   const hook = renderHook(() =>
@@ -55,12 +65,26 @@ describe('useEmployeeDesk', () => {
   it('offers on paired, shows the PAN result, and restarts ICE when the customer comes back', async () => {
     const { result, socket } = setup();
     act(() =>
-      socket.receive({ type: 'paired', room_id: 'r_1', customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'read' } }),
+      socket.receive({
+        type: 'paired',
+        room_id: 'r_1',
+        customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'read' },
+      }),
     );
     await flush();
     expect(FakePeerConnection.latest().config.iceServers).toEqual(ICE);
-    expect(socket.messages().at(-1)).toEqual({ type: 'signal', data: { description: { type: 'offer', sdp: 'offer-sdp' } } });
-    const result_ = { pan: 'ABCPE1234F', name: 'ASHA RAO', father_name: null, dob: null, confidence: {}, warnings: [] };
+    expect(socket.messages().at(-1)).toEqual({
+      type: 'signal',
+      data: { description: { type: 'offer', sdp: 'offer-sdp' } },
+    });
+    const result_ = {
+      pan: 'ABCPE1234F',
+      name: 'ASHA RAO',
+      father_name: null,
+      dob: null,
+      confidence: {},
+      warnings: [],
+    };
     act(() => socket.receive({ type: 'pan_result', result: result_, image_url: '/api/pan/images/x' }));
     expect(result.current.state.imageUrl).toBe('/api/pan/images/x');
     act(() => socket.receive({ type: 'signal', data: { description: { type: 'answer', sdp: 'a' } } }));
@@ -74,7 +98,11 @@ describe('useEmployeeDesk', () => {
 
   it('ends the call with leave, and tells the employee when the customer leaves', async () => {
     const { result, socket } = setup();
-    const paired = { type: 'paired', room_id: 'r_1', customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' } };
+    const paired = {
+      type: 'paired',
+      room_id: 'r_1',
+      customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' },
+    };
     act(() => socket.receive(paired));
     await flush();
     act(() => result.current.endCall());
@@ -91,7 +119,11 @@ describe('useEmployeeDesk', () => {
   it('ends the call with leave when the desk closes (logout) during a call', async () => {
     const { socket, unmount } = setup();
     act(() =>
-      socket.receive({ type: 'paired', room_id: 'r_1', customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' } }),
+      socket.receive({
+        type: 'paired',
+        room_id: 'r_1',
+        customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' },
+      }),
     );
     await flush();
     unmount();

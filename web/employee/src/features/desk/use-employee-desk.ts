@@ -75,7 +75,9 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
       const name = state.room?.customerName;
       return {
         ...clearedRoom(state),
-        notice: name ? { tone: 'info', text: `Call ended. ${name} is back at the front of the queue.` } : null,
+        notice: name
+          ? { tone: 'info', text: `Call ended. ${name} is back at the front of the queue.` }
+          : null,
       };
     }
     case 'notice':
@@ -87,10 +89,18 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
   }
 }
 
-function applyMessage(state: DeskState, message: EmployeeServerMessage, pickedName: string | null): DeskState {
+function applyMessage(
+  state: DeskState,
+  message: EmployeeServerMessage,
+  pickedName: string | null,
+): DeskState {
   switch (message.type) {
     case 'welcome':
-      return { ...state, employeeName: message.employee?.name ?? null, iceServers: message.ice_servers ?? [] };
+      return {
+        ...state,
+        employeeName: message.employee?.name ?? null,
+        iceServers: message.ice_servers ?? [],
+      };
     case 'queue':
       return { ...state, queue: message.customers };
     case 'paired': {
@@ -129,13 +139,25 @@ function applyMessage(state: DeskState, message: EmployeeServerMessage, pickedNa
       const who = pickedName ?? 'that customer';
       switch (message.code) {
         case 'already_taken':
-          return { ...state, picking: null, notice: { tone: 'warning', text: `Someone else took ${who} first.` } };
+          return {
+            ...state,
+            picking: null,
+            notice: { tone: 'warning', text: `Someone else took ${who} first.` },
+          };
         case 'not_found':
-          return { ...state, picking: null, notice: { tone: 'warning', text: `${who} is no longer waiting.` } };
+          return {
+            ...state,
+            picking: null,
+            notice: { tone: 'warning', text: `${who} is no longer waiting.` },
+          };
         case 'already_in_room':
           return { ...state, picking: null, notice: { tone: 'warning', text: 'You are already in a call.' } };
         case 'rate_limited':
-          return { ...state, picking: null, notice: { tone: 'warning', text: 'Too many actions at once. Please try again.' } };
+          return {
+            ...state,
+            picking: null,
+            notice: { tone: 'warning', text: 'Too many actions at once. Please try again.' },
+          };
         default:
           return message.request === 'pick'
             ? { ...state, picking: null, notice: { tone: 'error', text: message.message } }
@@ -270,7 +292,10 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     if (sendRef.current({ type: 'pick', customer_id: customer.customer_id })) {
       dispatch({ type: 'picking', customerId: customer.customer_id });
     } else {
-      dispatch({ type: 'notice', notice: { tone: 'error', text: 'Not connected to the server right now. Please try again.' } });
+      dispatch({
+        type: 'notice',
+        notice: { tone: 'error', text: 'Not connected to the server right now. Please try again.' },
+      });
     }
   }, []);
 

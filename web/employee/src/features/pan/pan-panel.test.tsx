@@ -17,7 +17,10 @@ const RESULT: PanResult = {
 describe('PanPanel', () => {
   it('shows the image, each OCR field with its confidence, and the warnings', () => {
     render(<PanPanel customerName="Asha" result={RESULT} imageUrl="/api/pan/images/i1" confirmed={null} />);
-    expect(screen.getByRole('img', { name: 'PAN card uploaded by Asha' })).toHaveAttribute('src', '/api/pan/images/i1');
+    expect(screen.getByRole('img', { name: 'PAN card uploaded by Asha' })).toHaveAttribute(
+      'src',
+      '/api/pan/images/i1',
+    );
     expect(screen.getByTestId('ocr-pan')).toHaveTextContent('ABCPE1234F');
     expect(screen.getByRole('row', { name: /Father's name/ })).toHaveTextContent('Low confidence 62%');
     expect(screen.getByRole('row', { name: /^PAN number/ })).toHaveTextContent('Confidence 98%');

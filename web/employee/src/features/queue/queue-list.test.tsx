@@ -5,7 +5,12 @@ import { QueueList } from './queue-list';
 
 const NOW = Date.parse('2026-11-24T09:15:00.000Z');
 const CUSTOMERS: QueueEntry[] = [
-  { customer_id: 'c_1', name: 'Asha Rao', waiting_since: '2026-11-24T09:13:55.000Z', pan_status: 'confirmed' },
+  {
+    customer_id: 'c_1',
+    name: 'Asha Rao',
+    waiting_since: '2026-11-24T09:13:55.000Z',
+    pan_status: 'confirmed',
+  },
   { customer_id: 'c_2', name: 'Vikram Singh', waiting_since: '2026-11-24T09:14:50.000Z', pan_status: 'none' },
 ];
 
@@ -17,7 +22,15 @@ describe('QueueList', () => {
   afterEach(() => vi.useRealTimers());
 
   it('lists name, a waiting time that ticks every second, and PAN status', () => {
-    render(<QueueList customers={CUSTOMERS} onConnect={() => undefined} picking={null} disabled={false} highlight={false} />);
+    render(
+      <QueueList
+        customers={CUSTOMERS}
+        onConnect={() => undefined}
+        picking={null}
+        disabled={false}
+        highlight={false}
+      />,
+    );
     const [first, second] = screen.getAllByTestId('queue-item');
     expect(first).toHaveTextContent('Asha Rao');
     expect(within(first!).getByTestId('waiting-time')).toHaveTextContent('1 min 05 s');
@@ -32,13 +45,29 @@ describe('QueueList', () => {
 
   it('has a Connect button per customer', () => {
     const onConnect = vi.fn();
-    render(<QueueList customers={CUSTOMERS} onConnect={onConnect} picking={null} disabled={false} highlight={false} />);
+    render(
+      <QueueList
+        customers={CUSTOMERS}
+        onConnect={onConnect}
+        picking={null}
+        disabled={false}
+        highlight={false}
+      />,
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Connect to Vikram Singh' }));
     expect(onConnect).toHaveBeenCalledWith(CUSTOMERS[1]);
   });
 
   it('says so when nobody is waiting', () => {
-    render(<QueueList customers={[]} onConnect={() => undefined} picking={null} disabled={false} highlight={false} />);
+    render(
+      <QueueList
+        customers={[]}
+        onConnect={() => undefined}
+        picking={null}
+        disabled={false}
+        highlight={false}
+      />,
+    );
     expect(screen.getByText('Nobody is waiting.')).toBeInTheDocument();
   });
 });

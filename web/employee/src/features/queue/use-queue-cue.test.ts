@@ -5,9 +5,12 @@ import { useQueueCue } from './use-queue-cue';
 describe('useQueueCue', () => {
   it('beeps, highlights and badges the title when the queue goes from empty to non-empty', () => {
     const beep = vi.fn();
-    const { result, rerender } = renderHook(({ count }) => useQueueCue(count, { sound: true, baseTitle: 'Desk', beep }), {
-      initialProps: { count: null as number | null },
-    });
+    const { result, rerender } = renderHook(
+      ({ count }) => useQueueCue(count, { sound: true, baseTitle: 'Desk', beep }),
+      {
+        initialProps: { count: null as number | null },
+      },
+    );
     rerender({ count: 0 });
     expect(beep).not.toHaveBeenCalled();
     expect(document.title).toBe('Desk');
@@ -21,9 +24,12 @@ describe('useQueueCue', () => {
 
   it('does not cue for a queue that was already non-empty when the page opened', () => {
     const beep = vi.fn();
-    const { result, rerender } = renderHook(({ count }) => useQueueCue(count, { sound: true, baseTitle: 'Desk', beep }), {
-      initialProps: { count: null as number | null },
-    });
+    const { result, rerender } = renderHook(
+      ({ count }) => useQueueCue(count, { sound: true, baseTitle: 'Desk', beep }),
+      {
+        initialProps: { count: null as number | null },
+      },
+    );
     rerender({ count: 3 });
     expect(beep).not.toHaveBeenCalled();
     expect(result.current).toBe(false);
@@ -31,9 +37,12 @@ describe('useQueueCue', () => {
 
   it('stays silent with sound off but still highlights', () => {
     const beep = vi.fn();
-    const { result, rerender } = renderHook(({ count }) => useQueueCue(count, { sound: false, baseTitle: 'Desk', beep }), {
-      initialProps: { count: 0 as number | null },
-    });
+    const { result, rerender } = renderHook(
+      ({ count }) => useQueueCue(count, { sound: false, baseTitle: 'Desk', beep }),
+      {
+        initialProps: { count: 0 as number | null },
+      },
+    );
     rerender({ count: 1 });
     expect(beep).not.toHaveBeenCalled();
     expect(result.current).toBe(true);

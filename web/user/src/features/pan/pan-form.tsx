@@ -9,7 +9,12 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 
 const PAN_PATTERN = /^[A-Z]{5}[0-9]{4}[A-Z]$/;
 
-const FIELDS: ReadonlyArray<{ key: PanFieldName; label: string; type: 'text' | 'date'; autoComplete: string }> = [
+const FIELDS: ReadonlyArray<{
+  key: PanFieldName;
+  label: string;
+  type: 'text' | 'date';
+  autoComplete: string;
+}> = [
   { key: 'pan', label: 'PAN number', type: 'text', autoComplete: 'off' },
   { key: 'name', label: 'Name', type: 'text', autoComplete: 'name' },
   { key: 'father_name', label: "Father's name", type: 'text', autoComplete: 'off' },
@@ -76,9 +81,7 @@ export function PanForm({ result, confirmed, confirmError, onConfirm }: PanFormP
 
   return (
     <form className="pan-form" onSubmit={submit} noValidate aria-label="Check your PAN card details">
-      <p className="muted">
-        Check what we read and correct anything that is wrong, then confirm.
-      </p>
+      <p className="muted">Check what we read and correct anything that is wrong, then confirm.</p>
       {FIELDS.map(({ key, label, type, autoComplete }) => {
         const id = `${baseId}-${key}`;
         const confidence = result.confidence?.[key];
@@ -133,8 +136,12 @@ export function PanForm({ result, confirmed, confirmError, onConfirm }: PanFormP
         </details>
       )}
       <div role="status" aria-live="polite" className="pan-form__status">
-        {confirmError && sent === 'sent' && <p className="field__error">The details were not accepted: {confirmError}</p>}
-        {sent === 'offline' && <p className="field__error">You are offline right now. Please try again in a moment.</p>}
+        {confirmError && sent === 'sent' && (
+          <p className="field__error">The details were not accepted: {confirmError}</p>
+        )}
+        {sent === 'offline' && (
+          <p className="field__error">You are offline right now. Please try again in a moment.</p>
+        )}
         {isConfirmed && !confirmError && (
           <p className="pan-form__confirmed">
             <span aria-hidden="true">✓</span> Confirmed. The agent can see these details.

@@ -27,7 +27,10 @@ export function PanStep({ upload, confirmed, confirmError, onConfirm, compact = 
   };
 
   return (
-    <section className={`card pan-step${compact ? ' pan-step--compact' : ''}`} aria-labelledby={`${id}-title`}>
+    <section
+      className={`card pan-step${compact ? ' pan-step--compact' : ''}`}
+      aria-labelledby={`${id}-title`}
+    >
       <h2 id={`${id}-title`}>Your PAN card</h2>
       <p className="muted">
         Upload a clear photo of the front of your PAN card. We read the details for you to check.

@@ -65,14 +65,25 @@ describe('uploadPan', () => {
     expect(xhr.headers.Authorization).toBe('Bearer tok');
     expect((xhr.body as FormData).get('image')).toBeInstanceOf(Blob);
     xhr.upload.onprogress?.({ lengthComputable: true, loaded: 50, total: 100 } as ProgressEvent);
-    xhr.respond(200, { pan: 'ABCPE1234F', name: 'A', father_name: null, dob: null, confidence: {}, warnings: [] });
+    xhr.respond(200, {
+      pan: 'ABCPE1234F',
+      name: 'A',
+      father_name: null,
+      dob: null,
+      confidence: {},
+      warnings: [],
+    });
     await expect(promise).resolves.toMatchObject({ pan: 'ABCPE1234F' });
     expect(progress).toEqual([0.5, 1]);
   });
 
   it('turns an API error into an ApiError with its code and Retry-After', async () => {
     const promise = uploadPan({ file: new Blob(['x']), token: 't', createRequest: create });
-    FakeXhr.last!.respond(503, { error: { code: 'busy', message: 'OCR queue full' } }, { 'Retry-After': '5' });
+    FakeXhr.last!.respond(
+      503,
+      { error: { code: 'busy', message: 'OCR queue full' } },
+      { 'Retry-After': '5' },
+    );
     const error = await promise.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'busy', status: 503, retryAfterS: 5 });

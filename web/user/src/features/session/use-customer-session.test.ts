@@ -1,4 +1,9 @@
-import { FakePeerConnection, fakePeerConnectionFactory, FakeWebSocket, fakeSocketFactory } from '@support/shared/testing';
+import {
+  FakePeerConnection,
+  fakePeerConnectionFactory,
+  FakeWebSocket,
+  fakeSocketFactory,
+} from '@support/shared/testing';
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadSession } from './saved-session';

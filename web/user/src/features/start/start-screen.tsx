@@ -61,10 +61,16 @@ export function StartScreen({ onStart, busy, error, connecting = false }: StartS
           <h2 className="consent__title">Camera and microphone</h2>
           <p>
             When you start, your browser will ask to use your camera and microphone so the agent can see and
-            hear you. Nothing is recorded. If you say no, you can still wait in the queue and upload your PAN card.
+            hear you. Nothing is recorded. If you say no, you can still wait in the queue and upload your PAN
+            card.
           </p>
         </div>
-        <button type="submit" className="button button--block" disabled={busy} aria-describedby={`${id}-consent`}>
+        <button
+          type="submit"
+          className="button button--block"
+          disabled={busy}
+          aria-describedby={`${id}-consent`}
+        >
           {busy ? 'Starting…' : 'Start session'}
         </button>
         <p className="muted small start-screen__status" role="status" aria-live="polite">

@@ -3,7 +3,6 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { WaitingScreen } from './waiting-screen';
 
-
 describe('WaitingScreen', () => {
   it('shows position, people waiting and "estimating…" before there is data', () => {
     render(

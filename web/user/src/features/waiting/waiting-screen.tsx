@@ -45,7 +45,9 @@ export function WaitingScreen({ queue, notice, reconnecting, onDismissNotice, on
             <div>
               <dt>Estimated wait</dt>
               <dd data-testid="queue-estimate">
-                {queue && queue.estimatedWaitS !== null ? formatEstimate(queue.estimatedWaitS) : 'estimating…'}
+                {queue && queue.estimatedWaitS !== null
+                  ? formatEstimate(queue.estimatedWaitS)
+                  : 'estimating…'}
               </dd>
             </div>
           </dl>
