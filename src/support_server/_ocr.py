@@ -202,7 +202,8 @@ class OcrPool:
 
     async def read(self, data: bytes) -> dict[str, Any]:
         """Read a card in a worker; raise :class:`OcrBusyError` or :class:`OcrFailedError`."""
-        if self._executor is None:
+        executor = self._executor
+        if executor is None:
             raise OcrFailedError("ocr_unavailable", "The OCR workers are not running.")
         if self._pending >= self.capacity:
             raise OcrBusyError(self.retry_after())
@@ -210,9 +211,10 @@ class OcrPool:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            status, value, message = await loop.run_in_executor(self._executor, _read_job, data)
+            status, value, message = await loop.run_in_executor(executor, _read_job, data)
         except concurrent.futures.process.BrokenProcessPool:
-            self._restart()
+            if self._executor is executor:  # the first of the failed jobs replaces the pool
+                self._restart()
             raise OcrFailedError(
                 "ocr_unavailable", "The OCR worker crashed; please try again."
             ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -59,7 +60,8 @@ class FakeCardReader:
 
     Bytes starting with ``b"SLOW"`` take ``slow_s`` seconds (to fill the OCR queue), bytes
     starting with ``b"NOCARD"`` raise ``NoCardFoundError``; ``b"NOTIMAGE"`` raises
-    ``NotAnImageError``; anything else returns :data:`FAKE_CARD`.
+    ``NotAnImageError``; ``b"CRASH"`` kills the worker process; anything else returns
+    :data:`FAKE_CARD`.
     """
 
     def __init__(self, *, slow_s: float = 1.0, warm_s: float = 0.0) -> None:
@@ -78,6 +80,8 @@ class FakeCardReader:
             raise NoCardFoundError("No PAN card was found in the image.")
         elif source.startswith(b"NOTIMAGE"):
             raise NotAnImageError("The file is not an image.")
+        elif source.startswith(b"CRASH"):
+            os._exit(3)  # the worker process dies, as on a segfault or the OOM killer
         return _Card(FAKE_CARD)
 
 

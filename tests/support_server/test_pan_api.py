@@ -227,3 +227,16 @@ async def test_logs_mask_pans_and_never_contain_names(
     assert "pan=ABCPXXXX4F" in text
     assert "Zebulon" not in text
     assert "ABCPE1234F" not in text
+
+
+async def test_crashed_worker_is_replaced(live: Live) -> None:
+    """A worker process that dies answers 503 for that upload; the pool then works again."""
+    await wait_ready(live)
+    _, _, token = await joined(live)
+    crashed = await upload(live, b"CRASH", token)
+    assert crashed.status_code == 503
+    assert error_code(crashed) == "ocr_unavailable"
+    assert "retry-after" in crashed.headers
+    again = await upload(live, JPEG, token)
+    assert again.status_code == 200
+    assert again.json() == FAKE_CARD
