@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ._accounts import AccountError, AccountStore, Employee
 from ._app import create_app
+from ._backend import HubBackend
 from ._context import AppContext, SupportApp
 from ._hub import CustomerPan, Delivery, Hub, HubError, Outcome, PanStatus
 from ._ocr import CardReader, ReaderFactory, default_reader_factory
@@ -27,6 +28,7 @@ __all__ = [
     "Delivery",
     "Employee",
     "Hub",
+    "HubBackend",
     "HubError",
     "Outcome",
     "PanStatus",

@@ -1,10 +1,11 @@
 """Live WebSocket connections and the glue between them and the Hub.
 
-:class:`Signaling` owns the :class:`~support_server._hub.Hub`: handlers call the Hub through
-:meth:`Signaling.apply`, which delivers the resulting messages to sockets, coalesces queue
-broadcasts (at most one every ``QUEUE_FLUSH_S``) and keeps one timer for the next grace-period
-expiry. Each :class:`Connection` has an outbox drained by its own writer task, so a slow
-socket never blocks the others.
+:class:`Signaling` owns the queue-and-rooms backend (a :class:`~support_server.Hub`, or
+anything implementing :class:`~support_server.HubBackend`): handlers call it and pass the
+outcome to :meth:`Signaling.apply`, which delivers the resulting messages to sockets,
+coalesces queue broadcasts (at most one every ``QUEUE_FLUSH_S``, less often for big queues) and
+keeps one timer for the next grace-period expiry. Each :class:`Connection` has an outbox
+drained by its own writer task, so a slow socket never blocks the others.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from ._hub import Delivery, Hub, Outcome
+from ._backend import HubBackend
+from ._hub import Delivery, Outcome
 from ._logging import LOGGER_NAME, log_event
 from ._messages import Message, dumps, error_message
 from ._ratelimit import TokenBucket
@@ -114,7 +116,7 @@ class Connection:
 class Signaling:
     """The Hub plus the sockets of its members."""
 
-    def __init__(self, hub: Hub, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, hub: HubBackend, *, clock: Callable[[], float] = time.time) -> None:
         self.hub = hub
         self.clock = clock
         self._connections: dict[str, Connection] = {}
