@@ -131,6 +131,35 @@ describe('useEmployeeDesk', () => {
     expect(socket.closedWith).toBe(1000);
   });
 
+  it('drops a call that ended while the employee was disconnected', async () => {
+    const { result, socket } = setup();
+    act(() =>
+      socket.receive({
+        type: 'paired',
+        room_id: 'r_1',
+        customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' },
+      }),
+    );
+    await flush();
+    act(() => socket.drop(1006));
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    });
+    const again = FakeWebSocket.latest();
+    expect(again).not.toBe(socket);
+    act(() => again.open());
+    act(() => again.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
+    act(() => again.receive({ type: 'queue', customers: [] }));
+    expect(result.current.state.room).not.toBeNull();
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3100));
+    });
+    expect(result.current.state.room).toBeNull();
+    expect(result.current.state.notice?.text).toBe(
+      'The call with Asha Rao ended while you were disconnected.',
+    );
+  });
+
   it('goes back to the login form when the socket is refused (4401)', () => {
     const onUnauthorized = vi.fn();
     const { socket } = setup(onUnauthorized);

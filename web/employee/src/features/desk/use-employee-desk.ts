@@ -17,6 +17,9 @@ import {
 } from '@support/shared';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 
+/** How long after a reconnect's `welcome` a missing `paired` means our room is gone. */
+const ROOM_CHECK_MS = 3000;
+
 export interface RoomInfo {
   roomId: string;
   customerId: string;
@@ -48,6 +51,7 @@ type Action =
   | { type: 'message'; message: EmployeeServerMessage; pickedName: string | null }
   | { type: 'picking'; customerId: string }
   | { type: 'ended_locally' }
+  | { type: 'room_gone' }
   | { type: 'notice'; notice: DeskNotice | null };
 
 const INITIAL: DeskState = {
@@ -80,6 +84,16 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
           : null,
       };
     }
+    case 'room_gone':
+      return state.room
+        ? {
+            ...clearedRoom(state),
+            notice: {
+              tone: 'warning',
+              text: `The call with ${state.room.customerName} ended while you were disconnected.`,
+            },
+          }
+        : state;
     case 'notice':
       return { ...state, notice: action.notice };
     case 'message':
@@ -208,6 +222,7 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
   const sendRef = useRef<(m: { type: string; [k: string]: unknown }) => boolean>(() => false);
   const pickedName = useRef<string | null>(null);
   const roomRef = useRef<string | null>(null);
+  const roomCheck = useRef<number | null>(null);
   const iceRef = useRef<RTCIceServer[]>([]);
   const optsRef = useRef(options);
   optsRef.current = options;
@@ -229,8 +244,21 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     switch (message.type) {
       case 'welcome':
         iceRef.current = message.ice_servers ?? [];
+        if (roomRef.current !== null) {
+          // back after a drop: the server re-sends `paired` right away if we still have a room
+          if (roomCheck.current !== null) window.clearTimeout(roomCheck.current);
+          roomCheck.current = window.setTimeout(() => {
+            roomCheck.current = null;
+            if (roomRef.current === null) return;
+            roomRef.current = null;
+            peerRef.current.stop();
+            dispatch({ type: 'room_gone' });
+          }, ROOM_CHECK_MS);
+        }
         break;
       case 'paired':
+        if (roomCheck.current !== null) window.clearTimeout(roomCheck.current);
+        roomCheck.current = null;
         if (roomRef.current === message.room_id && peerRef.current.isActive()) {
           // we reconnected into our room: new ICE path, same connection
           void peerRef.current.restartIce();
@@ -266,6 +294,7 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
   // runs while the socket is still open.
   useEffect(
     () => () => {
+      if (roomCheck.current !== null) window.clearTimeout(roomCheck.current);
       if (roomRef.current !== null) sendRef.current({ type: 'leave' });
     },
     [],
