@@ -66,7 +66,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, help="torch threads for the reader")
     parser.add_argument("--quiet", action="store_true", help="no per-sample progress lines")
     parser.add_argument("--json", type=Path, help="also write all results as JSON here")
-    args = parser.parse_args(argv)
+    # `nox -s bench -- ARGS` hands the same ARGS to every benchmark: ignore the others' options.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"ignoring options meant for other benchmarks: {' '.join(unknown)}", file=sys.stderr)
     if args.n < 1:
         parser.error("--n must be at least 1")
     if args.quick:

@@ -43,7 +43,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="torch threads for both engines")
     parser.add_argument("--no-stock", action="store_true", help="skip stock EasyOCR")
     parser.add_argument("--cache", type=Path, help="sample cache dir (default ~/.cache/...)")
-    args = parser.parse_args(argv)
+    # `nox -s bench -- ARGS` hands the same ARGS to every benchmark: ignore the others' options.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"ignoring options meant for other benchmarks: {' '.join(unknown)}", file=sys.stderr)
     if args.quick:
         args.n, args.n_scans = 2, 1
     if args.n < 1 or args.n_scans < 0:
