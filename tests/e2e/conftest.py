@@ -1,6 +1,6 @@
 """Fixtures for the browser end-to-end tests: the real server, headless Chromium, screenshots.
 
-The server is started once per session as a subprocess exactly as a user runs it
+The server is started once per test module as a subprocess exactly as a user runs it
 (``support-server``), serving the built UIs from ``web/*/dist``; each test opens fresh
 browser contexts (one per person) in one Chromium with fake camera and microphone.
 Every step's screenshots are kept in ``test-artifacts/e2e/<test>/`` when a test fails
@@ -157,7 +157,7 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real ``support-server`` on a free port, with an employee account, once ready."""
     for dist in (USER_DIST, EMPLOYEE_DIST):
@@ -217,14 +217,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
-    """One Playwright driver for the session."""
+    """One Playwright driver per test module.
+
+    Module scope, not session: the sync API keeps an asyncio loop running in this thread while
+    it lives, which would break every later async test (pytest-asyncio) in the same run.
+    """
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright, chromium_path: str) -> Iterator[Browser]:
     """Headless system Chromium with a fake camera and microphone that need no prompt."""
     instance = playwright_instance.chromium.launch(
