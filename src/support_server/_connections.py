@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,13 @@ class _Close:
     reason: str
 
 
+@dataclass(slots=True)
+class _Snapshot:
+    """A queue broadcast: replaced in place by a newer one while it is the unsent tail."""
+
+    text: str
+
+
 class Connection:
     """One WebSocket: an outbox with a writer task, a rate limiter, and its member id."""
 
@@ -56,7 +64,8 @@ class Connection:
         self.bucket = TokenBucket(rate_per_s, max(1.0, 2 * rate_per_s))
         self.finished = False
         """Set when the member left on purpose or was replaced: no grace period follows."""
-        self._outbox: asyncio.Queue[str | _Close] = asyncio.Queue()
+        self._outbox: deque[str | _Snapshot | _Close] = deque()
+        self._wakeup = asyncio.Event()
         self._closing = False
         self._writer = asyncio.get_running_loop().create_task(self._write_loop())
 
@@ -64,15 +73,24 @@ class Connection:
     def closing(self) -> bool:
         return self._closing
 
-    def send_text(self, text: str) -> None:
-        """Queue one text frame (dropped once the socket is closing)."""
+    def send_text(self, text: str, *, snapshot: bool = False) -> None:
+        """Queue one text frame (dropped once the socket is closing).
+
+        A ``snapshot`` (queue state) replaces an older snapshot still waiting at the tail of
+        the outbox, so a slow reader gets the latest queue once instead of every version;
+        the order relative to other messages is unchanged.
+        """
         if self._closing:
             return
-        if self._outbox.qsize() >= MAX_OUTBOX:
+        if snapshot and self._outbox and isinstance(self._outbox[-1], _Snapshot):
+            self._outbox[-1].text = text
+            return
+        if len(self._outbox) >= MAX_OUTBOX:
             log_event(logger, logging.WARNING, "ws_slow_consumer", role=self.role)
             self.close(1008, "too slow")
             return
-        self._outbox.put_nowait(text)
+        self._outbox.append(_Snapshot(text) if snapshot else text)
+        self._wakeup.set()
 
     def send(self, message: Message) -> None:
         self.send_text(dumps(message))
@@ -84,7 +102,8 @@ class Connection:
         """Queue a close frame after everything already queued."""
         if not self._closing:
             self._closing = True
-            self._outbox.put_nowait(_Close(code, reason))
+            self._outbox.append(_Close(code, reason))
+            self._wakeup.set()
 
     async def drain(self) -> None:
         """Wait until the writer has sent everything (and the close frame, if queued)."""
@@ -102,11 +121,14 @@ class Connection:
     async def _write_loop(self) -> None:
         try:
             while True:
-                item = await self._outbox.get()
+                while not self._outbox:
+                    self._wakeup.clear()
+                    await self._wakeup.wait()
+                item = self._outbox.popleft()
                 if isinstance(item, _Close):
                     await self.ws.close(item.code, item.reason)
                     return
-                await self.ws.send(item)
+                await self.ws.send(item.text if isinstance(item, _Snapshot) else item)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -168,7 +190,7 @@ class Signaling:
             self._schedule_flush()
         self._schedule_expiry()
 
-    def deliver(self, deliveries: list[Delivery]) -> int:
+    def deliver(self, deliveries: list[Delivery], *, snapshot: bool = False) -> int:
         """Queue each message on its member's socket; return the bytes queued."""
         cache: dict[int, str] = {}
         sent = 0
@@ -180,7 +202,7 @@ class Signaling:
             if text is None:
                 text = dumps(d.message)
                 cache[id(d.message)] = text
-            conn.send_text(text)
+            conn.send_text(text, snapshot=snapshot)
             sent += len(text)
         return sent
 
@@ -195,7 +217,7 @@ class Signaling:
             self._flush_handle.cancel()
             self._flush_handle = None
         self._last_flush = time.monotonic()
-        sent = self.deliver(self.hub.queue_deliveries())
+        sent = self.deliver(self.hub.queue_deliveries(), snapshot=True)
         self._flush_interval = min(QUEUE_FLUSH_MAX_S, max(QUEUE_FLUSH_S, sent / QUEUE_BYTES_PER_S))
 
     def _schedule_flush(self) -> None:
