@@ -39,7 +39,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
 ]
 
 EMPLOYEE_NAME = "priya"
