@@ -328,12 +328,22 @@ async def measure(
     results["relay_ms"] = relay_lat
     results["relay_sent"] = total
 
+    # Ping RTT: idle, then while OCR requests run on the real model.
+    pinger = customers[-1]
+    idle = await ping_series(pinger, args.ping_seconds)
+    results["ping_idle_ms"] = idle
+    results["ping_ocr_ms"], results["ocr_done"] = await ping_during_ocr(
+        server, pinger, customer_token=await token_of(server), seconds=args.ping_seconds
+    )
+
     # Throughput: every room's employee sends as fast as it can for a few seconds.
     received = 0
+    last_at = 0.0
 
     def count(message: Message, now: float) -> None:
-        nonlocal received
+        nonlocal received, last_at
         received += 1
+        last_at = now
 
     for _, customer in rooms:
         customer.handlers.clear()
@@ -349,17 +359,8 @@ async def measure(
 
     burst_start = time.perf_counter()
     await asyncio.gather(*(blast(e) for e, _ in rooms))
-    await asyncio.sleep(1)
-    results["relay_throughput"] = received / (time.perf_counter() - burst_start - 1 + 1e-9)
-
-    # Ping RTT: idle (after the burst has drained), then while OCR requests run on the model.
-    await asyncio.sleep(3)
-    pinger = customers[-1]
-    idle = await ping_series(pinger, args.ping_seconds)
-    results["ping_idle_ms"] = idle
-    results["ping_ocr_ms"], results["ocr_done"] = await ping_during_ocr(
-        server, pinger, customer_token=await token_of(server), seconds=args.ping_seconds
-    )
+    await asyncio.sleep(2)
+    results["relay_throughput"] = received / max(1e-9, last_at - burst_start)
 
     for peer in [*customers, *employees]:
         await peer.ws.close()
@@ -459,7 +460,11 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
     lat("ping RTT during 4 OCR requests", r["ping_ocr_ms"], "p99 < 50 ms")
     rows.append(("OCR requests completed meanwhile", str(r["ocr_done"]), ""))
     width = max(len(a) for a, _, _ in rows)
-    print(f"\nsignaling benchmark ({os.cpu_count()} CPUs, server in its own process)")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nsignaling benchmark ({os.cpu_count()} CPUs, load average {load}, "
+        "server in its own process)"
+    )
     for label, value, target in rows:
         print(f"  {label.ljust(width)}  {value}" + (f"   [target {target}]" if target else ""))
     relay_p99 = pct(r["relay_ms"], 99)
