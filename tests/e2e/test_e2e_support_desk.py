@@ -230,6 +230,26 @@ def test_employee_login_explains_a_bad_password_and_logout_ends_the_session(
     screens.step("logged out")
 
 
+def test_customer_without_camera_permission_can_still_wait(
+    new_context: ContextFactory, screens: Screens
+) -> None:
+    """When the browser refuses the camera, the customer is told why and still joins the queue."""
+    context = new_context(width=412, height=900)
+    # the person clicks "Block" in the browser's prompt
+    context.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () =>"
+        " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));"
+    )
+    page = screens.add("customer", context.new_page())
+    _start_session(page, "Neha Joshi")
+    expect(page.get_by_test_id("queue-position")).to_have_text("1")
+    expect(page.get_by_text("Camera and microphone access was blocked.")).to_be_visible()
+    expect(page.get_by_role("button", name="Choose a file")).to_be_visible()
+    screens.step("waiting without camera")
+    page.get_by_role("button", name="Leave").click()
+    expect(page.get_by_role("heading", name="You have left the session")).to_be_visible()
+
+
 @pytest.mark.parametrize("path", ["/", "/employee/"])
 def test_start_screens_fit_a_360px_phone(
     new_context: ContextFactory, screens: Screens, path: str

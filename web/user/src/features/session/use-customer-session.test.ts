@@ -132,6 +132,16 @@ describe('useCustomerSession', () => {
     expect(loadSession()).toBeNull();
   });
 
+  it('goes back to the name form with a message when the server refuses the name', () => {
+    const { result } = setup();
+    act(() => result.current.start('x'.repeat(10)));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive({ type: 'error', code: 'invalid_name', message: 'bad name', request: 'join' }));
+    expect(result.current.state.phase).toBe('start');
+    expect(result.current.state.startError).toBe('Please enter your name (1 to 64 characters).');
+  });
+
   it('resumes a saved session on page load instead of joining again', () => {
     sessionStorage.setItem('support.customer.session', JSON.stringify({ token: 'saved', name: 'Asha' }));
     const { result } = setup();
