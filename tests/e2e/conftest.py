@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 USER_DIST = REPO / "web" / "user" / "dist"
+AXE_SCRIPT = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 EMPLOYEE_DIST = REPO / "web" / "employee" / "dist"
 
 CHROMIUM_FLAGS = [
@@ -85,6 +86,25 @@ class Screens:
                 page.screenshot(path=str(path), full_page=True)
             except Exception as exc:  # a screenshot must never hide the real failure
                 print(f"screenshot {path.name} failed: {exc}", file=sys.stderr)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Serious and critical accessibility violations axe-core finds on the page (WCAG 2.x AA)."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci` in web/ (nox -s tests does it)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    found: list[dict[str, object]] = page.evaluate(
+        """async () => {
+          const result = await window.axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+          });
+          return result.violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [f"{v['id']}: {v['help']} at {v['nodes']}" for v in found]
 
 
 def _find_chromium() -> str | None:

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from panread.testing import make_sample, random_card_spec
 
-from .conftest import ContextFactory, LiveServer, Screens
+from .conftest import ContextFactory, LiveServer, Screens, axe_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -85,11 +85,13 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     _log_in(employee, live_server)
     expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
     screens.step("employee logged in")
+    assert axe_violations(employee) == []
 
     customer = screens.add("customer", new_context(width=412, height=900).new_page())
     _start_session(customer, CUSTOMER_NAME)
     expect(customer.get_by_test_id("queue-position")).to_have_text("1")
     screens.step("customer waiting")
+    assert axe_violations(customer) == []
 
     row = employee.get_by_test_id("queue-item").filter(has_text=CUSTOMER_NAME)
     expect(row).to_be_visible()
@@ -101,6 +103,8 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     _expect_call_connected(employee)
     _expect_call_connected(customer)
     screens.step("call connected")
+    assert axe_violations(customer) == []
+    assert axe_violations(employee) == []
 
     employee.get_by_role("button", name="End call").click()
     expect(
@@ -119,6 +123,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     expect(customer.get_by_label("Father's name")).to_have_value(expected["father_name"])
     expect(customer.get_by_label("Date of birth")).to_have_value(expected["dob"])
     screens.step("customer card read")
+    assert axe_violations(customer) == []
 
     customer.get_by_role("button", name="Confirm details").click()
     expect(customer.get_by_text("Confirmed. The agent can see these details.")).to_be_visible()
@@ -140,6 +145,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     # the PAN step kept its state when the call started
     expect(customer.get_by_text("Confirmed. The agent can see these details.")).to_be_visible()
     screens.step("employee sees the card")
+    assert axe_violations(employee) == []
 
     customer.get_by_role("button", name="Leave").click()
     expect(customer.get_by_role("heading", name="You have left the session")).to_be_visible()
@@ -260,6 +266,7 @@ def test_start_screens_fit_a_360px_phone(
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screens.step("start")
+    assert axe_violations(page) == []
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
