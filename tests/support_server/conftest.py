@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
-from live_server import Live, ServerFactory, test_settings
+from live_server import Live, ServerFactory, make_settings
 from sanic import Sanic
 
 from support_server import create_app
@@ -25,7 +25,7 @@ async def start_server(tmp_path: Path) -> AsyncIterator[ServerFactory]:
 
     async def start(**overrides: Any) -> Live:
         factory = overrides.pop("reader_factory", fake_reader_factory)
-        settings = test_settings(tmp_path, **overrides)
+        settings = make_settings(tmp_path, **overrides)
         app = create_app(settings, reader_factory=factory, name=f"t{next(_APP_NAMES)}")
         cm = running_server(app)
         base = await cm.__aenter__()

@@ -129,7 +129,8 @@ def _has_employee(app: SupportApp, name: str) -> bool:
     return any(e.name == name for e in app.ctx.accounts.list())
 
 
-def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a test server: files under ``tmp_path``, 1 s grace, generous limits."""
     base = Settings(
         data_dir=tmp_path / "data",
         user_ui_dir=tmp_path / "user",
@@ -140,7 +141,5 @@ def test_settings(tmp_path: Path, **overrides: Any) -> Settings:
     )
     return base.with_overrides(**overrides) if overrides else base
 
-
-test_settings.__test__ = False  # type: ignore[attr-defined]
 
 ServerFactory = Callable[..., Awaitable[Live]]
