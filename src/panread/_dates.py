@@ -37,7 +37,7 @@ _TO_DIGIT = str.maketrans(
 )
 _SEP = r"\s*[/\-.,|\\]\s*"
 _DATE_RE = re.compile(rf"(?<![0-9])([0-9]{{1,2}}){_SEP}([0-9]{{1,2}}){_SEP}([0-9]{{4}})(?![0-9])")
-_DIGITS8_RE = re.compile(r"(?<![0-9])([0-3][0-9])([01][0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_LOOSE_RE = re.compile(r"(?<![0-9A-Za-z])[0-9OoDQIlLiJ|ZzSsBG/\-.,\\ ]{8,14}(?![0-9A-Za-z])")
 _TOKEN_RE = re.compile(
     r"[0-9A-Za-z|]{1,2}\s*[/\-.,|\\]\s*[0-9A-Za-z|]{1,2}\s*[/\-.,|\\]\s*[0-9A-Za-z|]{4}"
 )
@@ -62,6 +62,17 @@ def _parse(day: str, month: str, year: str) -> dt.date | None:
         return None  # dateutil swapped day and month to make it valid: not as printed
     result: dt.date = parsed.date()
     return result
+
+
+def _separator_drops(digits: str) -> list[str]:
+    """DDMMYYYY readings of a digit run where separators may have been read as digits."""
+    if len(digits) == 8:
+        return [digits]
+    if len(digits) == 9:  # one separator read as a digit ("21/05/1992" -> "210511992")
+        return [digits[:2] + digits[3:], digits[:4] + digits[5:]]
+    if len(digits) == 10:
+        return [digits[:2] + digits[3:5] + digits[6:]]
+    return []
 
 
 def _sep_of(raw: str) -> str:
@@ -91,11 +102,13 @@ def find_dates(text: str) -> list[DateCandidate]:
             found.append(DateCandidate(d, raw, _sep_of(raw), (f"'{raw}' read as '{m2.group(0)}'",)))
     if found:
         return found
-    compact = re.sub(r"\s+", "", text)
-    for m in _DIGITS8_RE.finditer(compact):
-        d = _parse(*m.groups())
-        if d is not None:
-            found.append(
-                DateCandidate(d, m.group(0), "", (f"'{m.group(0)}' read without separators",))
-            )
+    for m in _LOOSE_RE.finditer(text):
+        raw = m.group(0).strip()
+        digits = re.sub(r"[^0-9]", "", raw.translate(_TO_DIGIT))
+        for dd in _separator_drops(digits):
+            d = _parse(dd[:2], dd[2:4], dd[4:])
+            if d is not None:
+                fixed = f"{dd[:2]}/{dd[2:4]}/{dd[4:]}"
+                found.append(DateCandidate(d, raw, _sep_of(raw), (f"'{raw}' read as '{fixed}'",)))
+                break
     return found

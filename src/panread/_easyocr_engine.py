@@ -79,7 +79,7 @@ def _default_model_dir() -> Path:
 @dataclass
 class _Model:
     reader: Any
-    ignore_char: str
+    ignore_idx: list[int]
     lock: threading.Lock
 
 
@@ -112,8 +112,10 @@ def _load_model(model_dir: Path, threads: int) -> _Model:
             raise
         except Exception as exc:
             raise ModelError(f"Could not load the EasyOCR model from {model_dir}: {exc}") from exc
-        ignore_char = "".join(set(reader.character) - set(reader.lang_char))
-        model = _Model(reader=reader, ignore_char=ignore_char, lock=threading.Lock())
+        ignore = set(reader.character) - set(reader.lang_char)
+        chars: list[str] = reader.converter.character
+        ignore_idx = [i for i, c in enumerate(chars) if c in ignore]
+        model = _Model(reader=reader, ignore_idx=ignore_idx, lock=threading.Lock())
         _CACHE[model_dir] = model
         log.info("panread model loaded", extra={"model_dir": str(model_dir), "threads": threads})
         return model
@@ -191,12 +193,9 @@ class EasyOcrEngine:
         if not boxes:
             return []
         model = self._get()
-        from easyocr.recognition import get_text
-
         grey = image if image.ndim == 2 else _to_grey(image)
         crops: list[tuple[list[list[float]], np.ndarray[Any, Any]]] = []
         kept: list[int] = []
-        max_width = _RECOGNISER_HEIGHT
         for i, q in enumerate(boxes):
             crop = _crop(grey, q)
             if crop is None:
@@ -206,33 +205,91 @@ class EasyOcrEngine:
             resized = cv2_resize(crop, new_w, _RECOGNISER_HEIGHT)
             crops.append(([[float(x), float(y)] for x, y in q], resized))
             kept.append(i)
-            max_width = max(max_width, new_w)
         out: list[TextBox] = [TextBox(text="", confidence=0.0, box=q) for q in boxes]
         if not crops:
             return out
-        max_width = math.ceil(max_width / _RECOGNISER_HEIGHT) * _RECOGNISER_HEIGHT
         with model.lock, self._torch_context():
-            results = get_text(
-                model.reader.character,
-                _RECOGNISER_HEIGHT,
-                int(max_width),
-                model.reader.recognizer,
-                model.reader.converter,
-                crops,
-                model.ignore_char,
-                "greedy",
-                5,
-                len(crops),
-                0.1,
-                0.5,
-                0.003,
-                0,
-                "cpu",
-            )
-        for i, (_box, text, conf) in zip(kept, results, strict=True):
-            c = float(min(1.0, max(0.0, float(conf))))
-            out[i] = TextBox(text=str(text), confidence=c, box=boxes[i])
+            results = _recognise_batch(model, [c for _, c in crops])
+        for i, (text, conf, alts) in zip(kept, results, strict=True):
+            out[i] = TextBox(text=text, confidence=conf, box=boxes[i], alternatives=alts)
         return out
+
+
+def _recognise_batch(
+    model: _Model, crops: list[np.ndarray[Any, Any]]
+) -> list[tuple[str, float, tuple[tuple[tuple[str, float], ...], ...]]]:
+    """Run the recogniser on height-64 grey crops, batched by width; greedy CTC decoding.
+
+    Returns, per crop, the text, EasyOCR's confidence (product of the per-character
+    probabilities, softened for long lines) and each character's top-3 alternatives.
+    """
+    import torch
+
+    reader = model.reader
+    characters: list[str] = reader.converter.character
+    order = sorted(range(len(crops)), key=lambda i: crops[i].shape[1])
+    results: list[Any] = [None] * len(crops)
+    start = 0
+    while start < len(order):
+        # a batch holds crops of similar width, so little time goes into padding
+        end = start + 1
+        first_w = crops[order[start]].shape[1]
+        while (
+            end < len(order)
+            and end - start < 16
+            and crops[order[end]].shape[1] <= 1.6 * first_w + 64
+        ):
+            end += 1
+        idx = order[start:end]
+        width = max(crops[i].shape[1] for i in idx)
+        batch = np.empty((len(idx), 1, _RECOGNISER_HEIGHT, width), dtype=np.float32)
+        for row, i in enumerate(idx):
+            crop = crops[i].astype(np.float32) / 127.5 - 1.0
+            w = crop.shape[1]
+            batch[row, 0, :, :w] = crop
+            if w < width:
+                batch[row, 0, :, w:] = crop[:, w - 1 : w]
+        preds = reader.recognizer(torch.from_numpy(batch), None)
+        probs = torch.softmax(preds, dim=2).numpy()
+        probs[:, :, model.ignore_idx] = 0.0
+        probs /= probs.sum(axis=2, keepdims=True)
+        for row, i in enumerate(idx):
+            results[i] = _decode(probs[row], characters)
+        start = end
+    return results
+
+
+def _decode(
+    p: np.ndarray[Any, Any], characters: list[str]
+) -> tuple[str, float, tuple[tuple[tuple[str, float], ...], ...]]:
+    best = p.argmax(axis=1)
+    text: list[str] = []
+    alts: list[tuple[tuple[str, float], ...]] = []
+    prev = 0
+    run: list[int] = []
+    max_probs = p.max(axis=1)[best != 0]
+
+    def flush() -> None:
+        if not run:
+            return
+        summed = p[run].max(axis=0)
+        top = np.argsort(summed)[::-1][:3]
+        text.append(characters[int(best[run[0]])])
+        alts.append(tuple((characters[int(k)], float(summed[k])) for k in top if k != 0))
+
+    for t, k in enumerate(best):
+        k = int(k)
+        if k != prev:
+            flush()
+            run = []
+        if k != 0:
+            run.append(t)
+        prev = k
+    flush()
+    conf = float(np.prod(max_probs) ** (2.0 / math.sqrt(len(max_probs)))) if len(max_probs) else 0.0
+    # alternatives must never name the blank; pad a missing top list with the char itself
+    fixed = tuple(a if a else ((c, 1.0),) for a, c in zip(alts, text, strict=True))
+    return "".join(text), min(1.0, max(0.0, conf)), fixed
 
 
 def cv2_resize(img: np.ndarray[Any, Any], width: int, height: int) -> np.ndarray[Any, Any]:

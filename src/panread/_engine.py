@@ -36,6 +36,9 @@ class TextBox:
     text: str
     confidence: float
     box: Quad
+    alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
+    """Optional, per character of ``text``: the recogniser's best guesses ``(char, prob)``,
+    best first. The parser uses them to correct a PAN's letters and digits by position."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.text, str):
@@ -44,6 +47,8 @@ class TextBox:
             raise ValueError(f"TextBox.confidence must be in [0, 1], got {self.confidence}")
         if len(self.box) != 4:
             raise ValueError("TextBox.box must have four corners")
+        if self.alternatives and len(self.alternatives) != len(self.text):
+            raise ValueError("TextBox.alternatives must have one entry per character of text")
 
     @property
     def left(self) -> float:

@@ -22,6 +22,21 @@ class Segment:
         return " ".join(b.text.strip() for b in self.boxes if b.text.strip())
 
     @property
+    def alternatives(self) -> tuple[tuple[tuple[str, float], ...], ...]:
+        """Per character of :attr:`text`, the recogniser's guesses (empty where unknown)."""
+        out: list[tuple[tuple[str, float], ...]] = []
+        for b in self.boxes:
+            stripped = b.text.strip()
+            if not stripped:
+                continue
+            if out:
+                out.append(((" ", 1.0),))
+            lead = len(b.text) - len(b.text.lstrip())
+            alts = b.alternatives[lead : lead + len(stripped)] if b.alternatives else ()
+            out.extend(alts if len(alts) == len(stripped) else [() for _ in stripped])
+        return tuple(out)
+
+    @property
     def confidence(self) -> float:
         scored = [b for b in self.boxes if b.text.strip()]
         if not scored:

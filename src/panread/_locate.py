@@ -48,47 +48,86 @@ def _as_quad(p: np.ndarray) -> Quad:
     return (pts[0], pts[1], pts[2], pts[3])
 
 
+def _quad_of(cnt: np.ndarray) -> np.ndarray | None:
+    """Four corners of a contour (rounded card corners allowed), or None."""
+    hull = cv2.convexHull(cnt)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.04, 0.06):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            return np.asarray(approx.reshape(4, 2), dtype=np.float64)
+        if len(approx) < 4:
+            return None
+    return None
+
+
 def _candidates_from_mask(mask: np.ndarray, area: float) -> list[CardQuad]:
     out: list[CardQuad] = []
+    sh, sw = mask.shape[:2]
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+    for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
         c_area = cv2.contourArea(cnt)
         frac = c_area / area
-        if frac < 0.02 or frac > 0.985:
+        if frac < 0.03 or frac > 0.95:
             continue
-        (cx, cy), (w, h), angle = cv2.minAreaRect(cnt)
-        if min(w, h) < 1:
+        x, y, bw, bh = cv2.boundingRect(cnt)
+        touches = (x <= 1) + (y <= 1) + (x + bw >= sw - 1) + (y + bh >= sh - 1)
+        if touches >= 2:
             continue
-        aspect = max(w, h) / min(w, h)
-        fill = c_area / (w * h)
-        if not 1.25 <= aspect <= 2.0 or fill < 0.8:
+        solidity = c_area / max(cv2.contourArea(cv2.convexHull(cnt)), 1.0)
+        if solidity < 0.93:
             continue
-        peri = cv2.arcLength(cnt, True)
-        approx = cv2.approxPolyDP(cnt, 0.02 * peri, True)
-        if len(approx) == 4 and cv2.isContourConvex(approx):
-            pts = approx.reshape(4, 2)
-        else:
-            pts = cv2.boxPoints(((cx, cy), (w, h), angle))
-        score = fill - abs(math.log(aspect / CARD_ASPECT)) + min(frac, 0.3)
-        out.append(CardQuad(order_quad(pts), score, frac))
+        pts = _quad_of(cnt)
+        if pts is None:
+            rect = cv2.minAreaRect(cnt)
+            pts = np.asarray(cv2.boxPoints(rect), dtype=np.float64)
+        quad = order_quad(pts)
+        tl, tr, br, bl = quad
+        a = (math.dist(tl, tr) + math.dist(bl, br)) / 2
+        b = (math.dist(tl, bl) + math.dist(tr, br)) / 2
+        if min(a, b) < 8:
+            continue
+        aspect = max(a, b) / min(a, b)
+        q_area = cv2.contourArea(np.array(quad, dtype=np.float32))
+        if q_area <= 0:
+            continue
+        fill = c_area / q_area
+        if not 1.3 <= aspect <= 1.95 or not 0.92 <= fill <= 1.08:
+            continue
+        score = (
+            1.0
+            - abs(1.0 - fill)
+            - abs(math.log(aspect / CARD_ASPECT))
+            + min(frac, 0.3)
+            - 0.3 * touches
+        )
+        out.append(CardQuad(quad, score, frac))
     return out
+
+
+def _clean(mask: np.ndarray, k: int, open_first: bool) -> np.ndarray:
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    if open_first:
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
+    # fill holes: a card's text, photo and QR code are inside it
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+    return cv2.morphologyEx(filled, cv2.MORPH_OPEN, kernel, iterations=2)
 
 
 def find_card(rgb: Image) -> CardQuad | None:
     """Return the most card-like outline in ``rgb``, or None if nothing looks like a card."""
     h, w = rgb.shape[:2]
-    scale = _WORK_SIDE / max(h, w)
-    small = (
-        cv2.resize(
-            rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
-        )
-        if scale < 1
-        else rgb
-    )
-    scale = min(scale, 1.0)
+    scale = min(1.0, _WORK_SIDE / max(h, w))
+    small = rgb
+    if scale < 1.0:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        small = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA))
     sh, sw = small.shape[:2]
     area = float(sh * sw)
-    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
     band = max(2, round(0.03 * min(sh, sw)))
     border = np.concatenate(
         [
@@ -99,34 +138,40 @@ def find_card(rgb: Image) -> CardQuad | None:
         ]
     )
     bg = np.median(border, axis=0)
-    spread = float(np.median(np.linalg.norm(border - bg, axis=1)))
     dist = np.linalg.norm(lab - bg, axis=2)
-    candidates: list[CardQuad] = []
-    k = max(3, round(0.02 * min(sh, sw)) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    for thr in (max(18.0, 3 * spread), max(30.0, 5 * spread)):
-        mask = (dist > thr).astype(np.uint8) * 255
-        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel, iterations=2)
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-        candidates += _candidates_from_mask(mask, area)
+    dist8 = np.clip(dist * 2, 0, 255).astype(np.uint8)
+    k = max(3, round(0.025 * min(sh, sw)) | 1)
+    masks = []
+    otsu, _ = cv2.threshold(dist8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    for thr in (max(otsu, 24.0), 16.0, 36.0, 70.0):
+        masks.append((dist8 > thr).astype(np.uint8) * 255)
+    lum = lab[:, :, 0].astype(np.uint8)
+    _, bright = cv2.threshold(lum, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(bright)
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    grey = cv2.GaussianBlur(grey, (5, 5), 0)
-    edges = cv2.Canny(grey, 30, 90)
-    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)), iterations=2)
+    edges = cv2.Canny(cv2.GaussianBlur(grey, (5, 5), 0), 40, 120)
+    edges = cv2.dilate(edges, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     filled = np.zeros_like(edges)
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
-    candidates += _candidates_from_mask(filled, area)
+    masks.append(filled)
+    candidates: list[CardQuad] = []
+    for mask in masks:
+        for open_first in (True, False):
+            candidates += _candidates_from_mask(_clean(mask, k, open_first), area)
     if not candidates:
         return None
     best = max(candidates, key=lambda c: c.score)
     inv = 1.0 / scale
-    quad = tuple((x * inv, y * inv) for x, y in best.quad)
-    return CardQuad(quad, best.score, best.area_fraction)  # type: ignore[arg-type]
+    p = [(x * inv, y * inv) for x, y in best.quad]
+    return CardQuad((p[0], p[1], p[2], p[3]), best.score, best.area_fraction)
 
 
-def warp_card(rgb: Image, quad: Quad, *, max_width: int = 1400) -> Image:
-    """Cut the card out of ``rgb`` flat and landscape, at most ``max_width`` pixels wide."""
+def warp_card(rgb: Image, quad: Quad, *, max_width: int = 1400, keep_aspect: bool = False) -> Image:
+    """Cut the card out of ``rgb`` flat and landscape, at most ``max_width`` pixels wide.
+
+    The result has the card's proportions unless ``keep_aspect`` keeps the quad's own.
+    """
     tl, tr, br, bl = quad
     top = math.dist(tl, tr)
     left = math.dist(tl, bl)
@@ -134,7 +179,11 @@ def warp_card(rgb: Image, quad: Quad, *, max_width: int = 1400) -> Image:
         tl, tr, br, bl = bl, tl, tr, br
     long_side = max(math.dist(tl, tr), math.dist(bl, br))
     width = max(32, min(max_width, round(long_side)))
-    height = max(20, round(width / CARD_ASPECT))
+    if keep_aspect:
+        short_side = max(math.dist(tl, bl), math.dist(tr, br))
+        height = max(20, round(width * short_side / max(long_side, 1.0)))
+    else:
+        height = max(20, round(width / CARD_ASPECT))
     src = np.array([tl, tr, br, bl], dtype=np.float32)
     dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     m = cv2.getPerspectiveTransform(src, dst)

@@ -90,44 +90,61 @@ def holder_type_of(pan: str) -> HolderType | None:
     return HOLDER_TYPES.get(pan[3]) if len(pan) == 10 else None
 
 
-def _correct(window: str) -> tuple[str, tuple[str, ...]] | None:
+Alternatives = tuple[tuple[str, float], ...]
+
+
+def _fix(ch: str, alts: Alternatives, want_letter: bool) -> str | None:
+    """The best letter/digit for ``ch``: the recogniser's own next guess, else a lookalike."""
+    for alt, prob in alts:
+        alt = alt.upper()
+        if prob >= 0.02 and (("A" <= alt <= "Z") if want_letter else ("0" <= alt <= "9")):
+            return alt
+    return (_TO_LETTER if want_letter else _TO_DIGIT).get(ch)
+
+
+def _correct(window: list[tuple[str, Alternatives]]) -> tuple[str, tuple[str, ...]] | None:
     out = []
     corrections = []
-    for i, ch in enumerate(window):
-        if i in _LETTER_POSITIONS:
-            if "A" <= ch <= "Z":
-                out.append(ch)
-            elif ch in _TO_LETTER:
-                fixed = _TO_LETTER[ch]
-                out.append(fixed)
-                corrections.append(f"position {i + 1}: '{ch}' read as letter '{fixed}'")
-            else:
-                return None
-        elif "0" <= ch <= "9":
+    for i, (ch, alts) in enumerate(window):
+        want_letter = i in _LETTER_POSITIONS
+        if ("A" <= ch <= "Z") if want_letter else ("0" <= ch <= "9"):
             out.append(ch)
-        elif ch in _TO_DIGIT:
-            fixed = _TO_DIGIT[ch]
-            out.append(fixed)
-            corrections.append(f"position {i + 1}: '{ch}' read as digit '{fixed}'")
-        else:
+            continue
+        fixed = _fix(ch, alts, want_letter)
+        if fixed is None:
             return None
+        out.append(fixed)
+        kind = "letter" if want_letter else "digit"
+        corrections.append(f"position {i + 1}: '{ch}' read as {kind} '{fixed}'")
     return "".join(out), tuple(corrections)
 
 
-def find_pan_candidates(text: str, *, max_corrections: int = 3) -> list[PanCandidate]:
+_SKIP = frozenset(" \t.,:;_-'\"`")
+
+
+def find_pan_candidates(
+    text: str,
+    alternatives: tuple[Alternatives, ...] = (),
+    *,
+    max_corrections: int = 3,
+) -> list[PanCandidate]:
     """Every way a 10-character run of ``text`` (spaces ignored) reads as a PAN.
 
-    Sorted best first: fewest corrections, then leftmost.
+    ``alternatives`` (optional, one per character of ``text``) are the recogniser's other
+    guesses, preferred over fixed lookalike tables. Sorted best first: fewest corrections,
+    then leftmost.
     """
-    compact = re.sub(r"[\s.,:;_\-'\"`]+", "", text.upper())
+    alts = alternatives if len(alternatives) == len(text) else tuple(() for _ in text)
+    chars = [(c.upper(), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
     found: list[PanCandidate] = []
-    for start in range(len(compact) - 9):
-        window = compact[start : start + 10]
+    for start in range(len(chars) - 9):
+        window = chars[start : start + 10]
         fixed = _correct(window)
         if fixed is None:
             continue
         value, corrections = fixed
         if len(corrections) <= max_corrections:
-            found.append(PanCandidate(value, window, corrections, start))
+            raw = "".join(c for c, _ in window)
+            found.append(PanCandidate(value, raw, corrections, start))
     found.sort(key=lambda c: (len(c.corrections), c.start))
     return found

@@ -110,10 +110,24 @@ _LABEL_WORDS = (
 )
 
 
-def _is_header(words: list[str]) -> bool:
-    if _has(words, ("INCOME",)) or _has(words, ("INCOMETAX",)):
+def _contains(words: list[str], target: str, threshold: float = 0.8) -> bool:
+    """Whether the letters of ``words`` contain ``target`` (fuzzily), across word breaks."""
+    letters = "".join(words)
+    n = len(target)
+    if target in letters:
         return True
-    if _has(words, ("GOVT",), 0.75) and _has(words, ("INDIA",)):
+    for i in range(max(1, len(letters) - n + 1)):
+        if _similar(letters[i : i + n], target) >= threshold:
+            return True
+    return False
+
+
+def _is_header(words: list[str]) -> bool:
+    if any(len(w) >= 5 and _similar(w, "INCOME") >= 0.8 for w in words):
+        return True
+    if _has(words, ("INCOMETAX",)):
+        return True
+    if _has(words, ("GOVT",), 0.75) and (_has(words, ("INDIA",), 0.6) or "OF" in words):
         return True
     return _has(words, ("DEPARTMENT",)) and _has(words, ("TAX",), 0.99)
 
@@ -140,7 +154,9 @@ def _classify(seg: Segment) -> _Seg:
         kind = Kind.HEADER
     else:
         for k, keys in _LABEL_KEYS:
-            if _has(words, keys):
+            if _has(words, keys) or any(
+                len(key) >= 7 and _contains(words, key, 0.85) for key in keys
+            ):
                 kind = k
                 break
         else:
@@ -261,7 +277,9 @@ def _pick_pan(segs: list[_Seg]) -> tuple[PanCandidate, _Seg] | None:
         compact = re.sub(r"\s+", "", text)
         if len(compact) > 16:
             continue
-        for cand in find_pan_candidates(text)[:1]:
+        alts = s.seg.alternatives if s.kind == Kind.VALUE else ()
+        letters = len(re.sub(r"[^A-Za-z0-9]", "", compact))
+        for cand in find_pan_candidates(text, alts, max_corrections=4 if letters == 10 else 3)[:1]:
             extra = len(re.sub(r"[^A-Z0-9]", "", compact.upper())) - 10
             near = 0.0
             if pan_label is not None and s.seg.top >= pan_label.seg.top - 0.5 * s.seg.height:
@@ -400,6 +418,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
         else:
             name_v = v
     if name_v is None or (individual and not has_labels and father_v is None and mother_v is None):
+        card_right = max(s.seg.right for s in segs)
         header_bottom = max((s.seg.bottom for s in segs if s.kind == Kind.HEADER), default=-1.0)
         stop = math.inf
         if date_pick is not None:
@@ -415,8 +434,9 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
             for s in segs
             if s.kind == Kind.VALUE
             and id(s) not in used
-            and s.seg.top > header_bottom - 1
-            and s.seg.bottom <= stop + 1
+            and s.seg.center_y > header_bottom
+            and s.seg.center_y < stop
+            and s.seg.left < 0.45 * card_right
             and s.seg.confidence >= 0.2
             and _name_like(s.text)
         ]
@@ -535,26 +555,21 @@ def _layout(
     for s in segs:
         words = _words(s.text)
         if s.kind == Kind.PAN_LABEL:
-            if _has(words, ("CARD",), 0.75):
+            if _has(words, ("CARD",), 0.75) or _contains(words, "NUMBERCARD", 0.85):
                 new += 3
+            elif has_labels:
+                lam += 2
             else:
-                old += 0.5
-                lam += 0.5
+                old += 2
         if s.kind in _LABELS:
             tail = s.text.split("/")[-1]
             if re.search(r"[a-z]{2}", tail):
                 new += 1
-            elif s.slash:
-                lam += 1
             else:
-                lam += 0.5
+                lam += 1
     if not has_labels:
         old += 2
-    if date_pick is not None:
-        if date_pick[0].separator == "-":
-            lam += 1
-        elif date_pick[0].separator == "/":
-            new += 0.5
-            old += 0.5
+    if date_pick is not None and date_pick[0].separator == "-":
+        lam += 2
     scores = {Layout.NEW: new, Layout.LAMINATED: lam, Layout.OLD: old}
     return max(scores, key=lambda k: (scores[k], k == Layout.NEW))

@@ -7,6 +7,7 @@ caught by reading the card both ways only when the first reading does not look l
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
-from ._locate import CARD_ASPECT, find_card, warp_card
+from ._locate import find_card, order_quad, warp_card
 from ._parse import card_evidence, parse_text_boxes
 from ._types import PanCard
 
@@ -58,37 +59,53 @@ def _tick(timings: dict[str, float] | None, name: str, t0: float) -> float:
 
 
 def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
-    """Find the card as the cluster of text in a small copy of the whole image."""
+    """Find the card as the cluster of text in a small copy of the whole image, deskewed."""
     h, w = rgb.shape[:2]
     scale = min(1.0, LOCATE_SIDE / max(h, w))
-    small = (
-        rgb
-        if scale == 1.0
-        else np.asarray(
-            cv2.resize(
-                rgb,
-                (max(1, round(w * scale)), max(1, round(h * scale))),
-                interpolation=cv2.INTER_AREA,
-            ),
-            dtype=np.uint8,
-        )
-    )
+    small = rgb
+    if scale < 1.0:
+        size = (max(1, round(w * scale)), max(1, round(h * scale)))
+        small = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
     quads = engine.detect(small)
     if not quads:
         return None
-    widths = [max(p[0] for p in q) - min(p[0] for p in q) for q in quads]
-    heights = [max(p[1] for p in q) - min(p[1] for p in q) for q in quads]
-    vertical = sum(hh > 1.5 * ww for ww, hh in zip(widths, heights, strict=True)) > len(quads) / 2
-    pts = np.array([p for q in quads for p in q], dtype=np.float32) / scale
-    x0, y0 = pts.min(axis=0)
-    x1, y1 = pts.max(axis=0)
-    mx, my = 0.08 * (x1 - x0) + 8, 0.08 * (y1 - y0) + 8
-    x0, y0 = int(max(0, x0 - mx)), int(max(0, y0 - my))
-    x1, y1 = int(min(w, x1 + mx)), int(min(h, y1 + my))
-    crop = rgb[y0:y1, x0:x1]
-    if vertical:
-        crop = np.ascontiguousarray(np.rot90(crop, k=-1))
-    return crop
+    angle = _text_angle(quads)
+    pts = np.array([p for q in quads for p in q], dtype=np.float64) / scale
+    c, s_ = math.cos(-angle), math.sin(-angle)
+    rot = np.array([[c, -s_], [s_, c]])
+    r = pts @ rot.T
+    x0, y0 = r.min(axis=0)
+    x1, y1 = r.max(axis=0)
+    mx, my = 0.08 * (x1 - x0) + 8 / scale, 0.08 * (y1 - y0) + 8 / scale
+    corners = np.array(
+        [[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]]
+    )
+    back = corners @ rot  # inverse rotation
+    quad = order_quad(back)
+    # warp_card lays the long side of the text block flat; _ocr settles 0 versus 180 degrees
+    return warp_card(rgb, quad, max_width=CARD_MAX_WIDTH, keep_aspect=True)
+
+
+def _text_angle(quads: Sequence[Quad]) -> float:
+    """The dominant reading direction of text boxes, in radians in [-pi/2, pi/2)."""
+    angles: list[tuple[float, float]] = []
+    for q in quads:
+        top = math.dist(q[0], q[1])
+        side = math.dist(q[1], q[2])
+        a = math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0])
+        length = max(top, side)
+        if side > top:
+            a += math.pi / 2
+        a = (a + math.pi / 2) % math.pi - math.pi / 2
+        angles.append((a, length))
+    angles.sort()
+    total = sum(w for _, w in angles)
+    acc = 0.0
+    for a, w in angles:
+        acc += w
+        if acc >= total / 2:
+            return a
+    return 0.0
 
 
 def _ocr(card: Image, engine: OcrEngine, timings: dict[str, float] | None) -> list[TextBox]:
@@ -123,15 +140,19 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
         )
     found = find_card(rgb)
     t0 = _tick(timings, "locate", t0)
+    aspect = max(h, w) / min(h, w)
+    whole: Image | None = None
+    if 1.45 <= aspect <= 1.75:  # the image may be the card itself
+        whole = rgb if w >= h else np.ascontiguousarray(np.rot90(rgb, k=-1))
+        whole, _ = _resize_to_width(whole, CARD_MAX_WIDTH)
     attempts: list[Image] = []
     if found is not None:
         attempts.append(warp_card(rgb, found.quad, max_width=CARD_MAX_WIDTH))
-    aspect = max(h, w) / min(h, w)
-    whole_is_card = 1.3 <= aspect <= 1.9
-    if whole_is_card:
-        whole = rgb if w >= h else np.ascontiguousarray(np.rot90(rgb, k=-1))
-        whole, _ = _resize_to_width(whole, CARD_MAX_WIDTH)
-        attempts.append(whole)
+    if whole is not None:
+        if found is None or found.area_fraction < 0.5:
+            attempts.insert(0, whole)
+        else:
+            attempts.append(whole)
     best: tuple[float, list[TextBox]] | None = None
     for card in attempts:
         boxes = _ocr(card, engine, timings)
@@ -157,5 +178,4 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
     t2 = time.perf_counter()
     card_result = parse_text_boxes(best[1])
     _tick(timings, "parse", t2)
-    _ = CARD_ASPECT
     return card_result
