@@ -39,6 +39,19 @@ describe('PanPanel', () => {
     expect(screen.getByRole('row', { name: /^Name/ })).not.toHaveTextContent('Differs from card');
   });
 
+  it("shows the mother's name when the card carries one", () => {
+    render(
+      <PanPanel
+        customerName="Asha"
+        result={{ ...RESULT, father_name: null, mother_name: 'SITA RAO' }}
+        imageUrl={null}
+        confirmed={null}
+      />,
+    );
+    expect(screen.getByText("Mother's name (on the card)")).toBeInTheDocument();
+    expect(screen.getByText('SITA RAO')).toBeInTheDocument();
+  });
+
   it('asks for an upload when there is no result yet', () => {
     render(<PanPanel customerName="Asha" result={null} imageUrl={null} confirmed={null} />);
     expect(screen.getByText(/Asha has not uploaded a PAN card yet/)).toBeInTheDocument();

@@ -112,6 +112,12 @@ export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanel
               <dd>{String(result.layout)}</dd>
             </div>
           )}
+          {typeof result.mother_name === 'string' && result.mother_name && (
+            <div>
+              <dt>Mother&apos;s name (on the card)</dt>
+              <dd>{result.mother_name}</dd>
+            </div>
+          )}
           {result.holder_type && (
             <div>
               <dt>Holder</dt>
