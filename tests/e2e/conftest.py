@@ -44,6 +44,8 @@ CHROMIUM_FLAGS = [
 
 EMPLOYEE_NAME = "priya"
 EMPLOYEE_PASSWORD = "e2e-correct-horse-battery"
+SECOND_EMPLOYEE_NAME = "arjun"
+SECOND_EMPLOYEE_PASSWORD = "e2e-second-battery-staple"
 READY_TIMEOUT_S = 240.0
 
 ContextFactory = Callable[..., BrowserContext]
@@ -57,6 +59,9 @@ class LiveServer:
     employee: str
     password: str
     log_path: Path
+    #: a second employee account, for races between two desks
+    second_employee: str = SECOND_EMPLOYEE_NAME
+    second_password: str = SECOND_EMPLOYEE_PASSWORD
 
 
 @dataclass
@@ -195,17 +200,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "PYTHONUNBUFFERED": "1",
     }
     command = _server_command()
-    added = subprocess.run(
-        [*command, "employee", "add", EMPLOYEE_NAME, "--password-stdin"],
-        input=f"{EMPLOYEE_PASSWORD}\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-    if added.returncode != 0:
-        pytest.fail(f"`support-server employee add` failed:\n{added.stdout}\n{added.stderr}")
+    for name, password in (
+        (EMPLOYEE_NAME, EMPLOYEE_PASSWORD),
+        (SECOND_EMPLOYEE_NAME, SECOND_EMPLOYEE_PASSWORD),
+    ):
+        added = subprocess.run(
+            [*command, "employee", "add", name, "--password-stdin"],
+            input=f"{password}\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        if added.returncode != 0:
+            pytest.fail(f"`support-server employee add` failed:\n{added.stdout}\n{added.stderr}")
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

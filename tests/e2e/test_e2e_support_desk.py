@@ -42,10 +42,10 @@ def _card(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
     return path, sample.expected
 
 
-def _log_in(page: Page, server: LiveServer) -> None:
+def _log_in(page: Page, server: LiveServer, *, second: bool = False) -> None:
     page.goto("/employee/")
-    page.get_by_label("Username").fill(server.employee)
-    page.get_by_label("Password").fill(server.password)
+    page.get_by_label("Username").fill(server.second_employee if second else server.employee)
+    page.get_by_label("Password").fill(server.second_password if second else server.password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Queue")).to_be_visible()
 
@@ -55,6 +55,14 @@ def _start_session(page: Page, name: str) -> None:
     page.get_by_label("Your name").fill(name)
     page.get_by_role("button", name="Start session").click()
     expect(page.get_by_test_id("waiting-screen")).to_be_visible()
+
+
+def _horizontal_overflow(page: Page) -> int:
+    """How many pixels the page is wider than the viewport (0: no sideways scrolling)."""
+    overflow: int = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    return overflow
 
 
 def _pump_until(page: Page, condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
@@ -92,6 +100,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     expect(customer.get_by_test_id("queue-position")).to_have_text("1")
     screens.step("customer waiting")
     assert axe_violations(customer) == []
+    assert _horizontal_overflow(customer) <= 0
 
     row = employee.get_by_test_id("queue-item").filter(has_text=CUSTOMER_NAME)
     expect(row).to_be_visible()
@@ -105,6 +114,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     screens.step("call connected")
     assert axe_violations(customer) == []
     assert axe_violations(employee) == []
+    assert _horizontal_overflow(customer) <= 0
 
     employee.get_by_role("button", name="End call").click()
     expect(
@@ -124,6 +134,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     expect(customer.get_by_label("Date of birth")).to_have_value(expected["dob"])
     screens.step("customer card read")
     assert axe_violations(customer) == []
+    assert _horizontal_overflow(customer) <= 0
 
     customer.get_by_role("button", name="Confirm details").click()
     expect(customer.get_by_text("Confirmed. The agent can see these details.")).to_be_visible()
@@ -216,6 +227,53 @@ def test_call_survives_a_network_blip_and_page_reloads(
     assert screens.errors == []
 
 
+def test_second_employee_is_told_someone_else_took_the_customer_first(
+    new_context: ContextFactory, live_server: LiveServer, screens: Screens
+) -> None:
+    """Two desks click Connect on the same customer: the slower one is told plainly who was
+    taken, and the customer ends up with the faster one."""
+    first = screens.add("first", new_context().new_page())
+    _log_in(first, live_server)
+    second = screens.add("second", new_context().new_page())
+
+    # the second desk's queue updates are held back, as on a slow network, so it still
+    # shows the customer after the first desk took them
+    hold_queue = False
+
+    def slow_queue(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def to_page(message: str | bytes) -> None:
+            text = message if isinstance(message, str) else message.decode()
+            if hold_queue and json.loads(text).get("type") == "queue":
+                return
+            ws.send(message)
+
+        server.on_message(to_page)
+
+    second.route_web_socket(re.compile(r"/ws/employee$"), slow_queue)
+    _log_in(second, live_server, second=True)
+
+    customer = screens.add("customer", new_context(width=412, height=900).new_page())
+    _start_session(customer, "Farhan Ali")
+    expect(first.get_by_role("button", name="Connect to Farhan Ali")).to_be_visible()
+    expect(second.get_by_role("button", name="Connect to Farhan Ali")).to_be_visible()
+
+    hold_queue = True
+    first.get_by_role("button", name="Connect to Farhan Ali").click()
+    expect(first.get_by_test_id("call-screen")).to_be_visible()
+    second.get_by_role("button", name="Connect to Farhan Ali").click()
+    expect(second.get_by_text("Someone else took Farhan Ali first.")).to_be_visible()
+    expect(customer.get_by_role("heading", name="Video call with priya")).to_be_visible()
+    screens.step("second desk lost the race")
+
+    first.get_by_role("button", name="End call").click()
+    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
+    customer.get_by_role("button", name="Leave").click()
+    expect(first.get_by_text("Nobody is waiting.")).to_be_visible()
+    assert screens.errors == []
+
+
 def test_employee_login_explains_a_bad_password_and_logout_ends_the_session(
     new_context: ContextFactory, live_server: LiveServer, screens: Screens
 ) -> None:
@@ -267,9 +325,7 @@ def test_start_screens_fit_a_360px_phone(
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     screens.step("start")
     assert axe_violations(page) == []
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = _horizontal_overflow(page)
     assert overflow <= 0, f"{path} is {overflow} px wider than a 360 px screen"
 
 
@@ -279,9 +335,7 @@ def test_waiting_screen_fits_a_360px_phone(new_context: ContextFactory, screens:
     _start_session(page, "Ravi Kumar Venkataraman Subramanian")
     expect(page.get_by_test_id("queue-position")).to_have_text("1")
     screens.step("waiting")
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = _horizontal_overflow(page)
     assert overflow <= 0, f"the waiting screen is {overflow} px wider than a 360 px screen"
     page.get_by_role("button", name="Leave").click()
     expect(page.get_by_role("heading", name="You have left the session")).to_be_visible()
