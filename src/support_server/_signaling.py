@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from sanic import Blueprint
@@ -96,27 +97,37 @@ def _rate_ok(conn: Connection) -> bool:
     return False
 
 
-# ---------------------------------------------------------------- customer
+_Handler = Callable[[Message], None]
+"""Handles one parsed message of a role (raising ``ProtocolError``/``HubError`` to refuse it)."""
 
 
-async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
-    """One customer's signaling socket."""
-    ctx = request.app.ctx
-    signaling = ctx.signaling
-    conn = Connection(ws, "customer", rate_per_s=ctx.settings.ws_rate_per_s)
+async def _serve(
+    request: AppRequest,
+    ws: WebsocketImplProtocol,
+    role: str,
+    allowed: frozenset[str],
+    start: Callable[[Connection], Awaitable[_Handler | None]],
+) -> None:
+    """Run one signaling socket of either role until it closes.
+
+    After the origin check, ``start`` greets the connection and returns the role's message
+    handler, or ``None`` when it has already refused the socket. Each frame is rate-limited and
+    parsed before the handler sees it; a refused message answers ``error`` and the socket lives
+    on. Whatever happens, the hub learns that the connection is gone.
+    """
+    signaling = request.app.ctx.signaling
+    conn = Connection(ws, role, rate_per_s=request.app.ctx.settings.ws_rate_per_s)
     try:
-        if not _check_origin(request, conn):
-            await conn.drain()
-            return
-        while not conn.closing:
+        handle = await start(conn) if _check_origin(request, conn) else None
+        while handle is not None and not conn.closing:
             frame = await _receive(ws)
             if frame is None:
                 break
             if not _rate_ok(conn):
                 continue
             try:
-                message = parse_frame(frame, CUSTOMER_TYPES)
-                _handle_customer(signaling, ctx.settings, conn, message)
+                message = parse_frame(frame, allowed)
+                handle(message)
             except ProtocolError as exc:
                 conn.error(exc.code, exc.message, exc.request)
             except HubError as exc:
@@ -127,6 +138,19 @@ async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
     finally:
         signaling.connection_lost(conn)
         await conn.stop()
+
+
+# ---------------------------------------------------------------- customer
+
+
+async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
+    """One customer's signaling socket."""
+
+    async def start(conn: Connection) -> _Handler:
+        ctx = request.app.ctx
+        return lambda message: _handle_customer(ctx.signaling, ctx.settings, conn, message)
+
+    await _serve(request, ws, "customer", CUSTOMER_TYPES, start)
 
 
 def _handle_customer(
@@ -192,40 +216,19 @@ def _handle_customer(
 
 async def employee_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
     """One employee's signaling socket (login required)."""
-    ctx = request.app.ctx
-    signaling = ctx.signaling
-    conn = Connection(ws, "employee", rate_per_s=ctx.settings.ws_rate_per_s)
-    try:
-        if not _check_origin(request, conn):
-            await conn.drain()
-            return
+
+    async def start(conn: Connection) -> _Handler | None:
+        ctx = request.app.ctx
         employee = await current_employee(request)
         if employee is None:
             log_event(logger, logging.WARNING, "ws_unauthorized")
             conn.error("unauthorized", "Log in as an employee first.")
             conn.close(4401, "unauthorized")
-            await conn.drain()
-            return
-        _employee_connected(signaling, ctx.settings, conn, employee)
-        while not conn.closing:
-            frame = await _receive(ws)
-            if frame is None:
-                break
-            if not _rate_ok(conn):
-                continue
-            try:
-                message = parse_frame(frame, EMPLOYEE_TYPES)
-                _handle_employee(signaling, conn, employee, message)
-            except ProtocolError as exc:
-                conn.error(exc.code, exc.message, exc.request)
-            except HubError as exc:
-                conn.error(exc.code, exc.message, str(message.get("type")))
-            except Exception:  # a bug must not take the socket down
-                _internal_error(conn)
-        await conn.drain()
-    finally:
-        signaling.connection_lost(conn)
-        await conn.stop()
+            return None
+        _employee_connected(ctx.signaling, ctx.settings, conn, employee)
+        return lambda message: _handle_employee(ctx.signaling, conn, employee, message)
+
+    await _serve(request, ws, "employee", EMPLOYEE_TYPES, start)
 
 
 def _employee_connected(
