@@ -47,9 +47,18 @@ async def upload(
         )
 
 
-def error_code(response: httpx.Response) -> str:
-    code: str = response.json()["error"]["code"]
-    return code
+def assert_error(response: httpx.Response, status: int, code: str) -> None:
+    """The response has this HTTP status and this error code in its JSON body."""
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+
+
+async def employee_in_call(live: Live, customer_id: str) -> Client:
+    """Connect priya and let her pick the customer; returns her socket once paired."""
+    employee = await live.employee("priya")
+    await employee.send({"type": "pick", "customer_id": customer_id})
+    await employee.expect("paired")
+    return employee
 
 
 async def test_extract_returns_the_card_for_a_customer_token(live: Live) -> None:
@@ -78,25 +87,21 @@ async def test_missing_or_bad_token_is_401(live: Live) -> None:
     """Without a token, or with an unknown one, the upload is refused with 401."""
     for token in (None, "not-a-token"):
         response = await upload(live, JPEG, token)
-        assert response.status_code == 401
-        assert error_code(response) == "unauthorized"
+        assert_error(response, 401, "unauthorized")
 
 
 async def test_missing_field_and_empty_file(live: Live) -> None:
     """No image field, a non-image body, or zero bytes are 400s with their own codes."""
     _, _, token = await joined(live)
     wrong_field = await upload(live, JPEG, token, field="picture")
-    assert wrong_field.status_code == 400
-    assert error_code(wrong_field) == "missing_image"
+    assert_error(wrong_field, 400, "missing_image")
     async with live.http() as http:
         as_json = await http.post(
             "/api/pan/extract", json={"x": 1}, headers={"Authorization": f"Bearer {token}"}
         )
-    assert as_json.status_code == 400
-    assert error_code(as_json) == "missing_image"
+    assert_error(as_json, 400, "missing_image")
     empty = await upload(live, b"", token)
-    assert empty.status_code == 400
-    assert error_code(empty) == "empty_file"
+    assert_error(empty, 400, "empty_file")
 
 
 async def test_too_many_bytes_is_413(start_server: ServerFactory) -> None:
@@ -104,11 +109,9 @@ async def test_too_many_bytes_is_413(start_server: ServerFactory) -> None:
     live = await start_server(max_upload_bytes=1000)
     _, _, token = await joined(live)
     over = await upload(live, JPEG + b"x" * 2000, token)
-    assert over.status_code == 413
-    assert error_code(over) == "image_too_large"
+    assert_error(over, 413, "image_too_large")
     huge = await upload(live, JPEG + b"x" * 2_000_000, token)
-    assert huge.status_code == 413
-    assert error_code(huge) == "image_too_large"
+    assert_error(huge, 413, "image_too_large")
 
 
 async def test_reader_errors_map_to_statuses(live: Live) -> None:
@@ -116,11 +119,9 @@ async def test_reader_errors_map_to_statuses(live: Live) -> None:
     await wait_ready(live)
     _, _, token = await joined(live)
     not_image = await upload(live, b"NOTIMAGE", token)
-    assert not_image.status_code == 415
-    assert error_code(not_image) == "not_an_image"
+    assert_error(not_image, 415, "not_an_image")
     no_card = await upload(live, b"NOCARD", token)
-    assert no_card.status_code == 422
-    assert error_code(no_card) == "no_card_found"
+    assert_error(no_card, 422, "no_card_found")
 
 
 async def test_upload_rate_limit_is_429(start_server: ServerFactory) -> None:
@@ -131,8 +132,7 @@ async def test_upload_rate_limit_is_429(start_server: ServerFactory) -> None:
     statuses = [(await upload(live, JPEG, token)).status_code for _ in range(3)]
     assert statuses[:2] == [200, 200]
     limited = await upload(live, JPEG, token)
-    assert limited.status_code == 429
-    assert error_code(limited) == "rate_limited"
+    assert_error(limited, 429, "rate_limited")
     assert int(limited.headers["retry-after"]) >= 1
 
 
@@ -146,7 +146,7 @@ async def test_full_ocr_queue_answers_503_with_retry_after(start_server: ServerF
     assert 503 in statuses
     assert 200 in statuses
     busy = next(r for r in responses if r.status_code == 503)
-    assert error_code(busy) == "busy"
+    assert_error(busy, 503, "busy")
     assert int(busy.headers["retry-after"]) >= 1
 
 
@@ -154,9 +154,7 @@ async def test_result_is_pushed_to_paired_employee_with_image(live: Live) -> Non
     """During a call the employee gets pan_result and only they can fetch the image."""
     await wait_ready(live)
     _, cid, token = await joined(live)
-    employee = await live.employee("priya")
-    await employee.send({"type": "pick", "customer_id": cid})
-    await employee.expect("paired")
+    employee = await employee_in_call(live, cid)
     response = await upload(live, JPEG, token)
     assert response.status_code == 200
     pushed = await employee.expect("pan_result")
@@ -198,9 +196,7 @@ async def test_employee_upload_is_stored_for_the_customer_in_the_call(live: Live
     """An employee may upload for the customer they are with (e.g. a frame from the video)."""
     await wait_ready(live)
     _, cid, _ = await joined(live)
-    employee = await live.employee("priya")
-    await employee.send({"type": "pick", "customer_id": cid})
-    await employee.expect("paired")
+    employee = await employee_in_call(live, cid)
     token = await live.login("priya")
     response = await upload(live, JPEG, token)
     assert response.status_code == 200
@@ -234,8 +230,7 @@ async def test_crashed_worker_is_replaced(live: Live) -> None:
     await wait_ready(live)
     _, _, token = await joined(live)
     crashed = await upload(live, b"CRASH", token)
-    assert crashed.status_code == 503
-    assert error_code(crashed) == "ocr_unavailable"
+    assert_error(crashed, 503, "ocr_unavailable")
     assert "retry-after" in crashed.headers
     again = await upload(live, JPEG, token)
     assert again.status_code == 200
