@@ -1,4 +1,6 @@
+export { AppHeader, type AppHeaderProps } from './components/app-header';
 export { CallControls, type CallControlsProps } from './components/call-controls';
+export { CallPanel, type CallPanelProps } from './components/call-panel';
 export {
   ConnectionBadge,
   type CallConnection,

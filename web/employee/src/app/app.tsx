@@ -1,3 +1,4 @@
+import { AppHeader } from '@support/shared';
 import { LoginScreen } from '../features/auth/login-screen';
 import { useAuth } from '../features/auth/use-auth';
 import { Desk } from '../features/desk/desk';
@@ -12,15 +13,9 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="app-header app-header--dark">
-        <p className="app-header__brand">
-          <span className="app-header__logo" aria-hidden="true">
-            SD
-          </span>
-          Employee desk
-        </p>
+      <AppHeader logo="SD" brand="Employee desk" dark>
         {auth.status === 'signed_in' && (
-          <div className="app-header__actions">
+          <>
             <span className="app-header__who">{auth.employee.name}</span>
             <button
               type="button"
@@ -29,9 +24,9 @@ export function App() {
             >
               Log out
             </button>
-          </div>
+          </>
         )}
-      </header>
+      </AppHeader>
       <main id="main" className="app-main" tabIndex={-1}>
         {auth.status === 'checking' && (
           <p className="muted" role="status">

@@ -1,6 +1,5 @@
-import { useMedia, type PanFields } from '@support/shared';
+import { AppHeader, useMedia, type PanFields } from '@support/shared';
 import { useCallback, useEffect } from 'react';
-import { AppHeader } from '../components/app-header';
 import { CallScreen } from '../features/call/call-screen';
 import { LeftScreen } from '../features/left/left-screen';
 import { PanStep } from '../features/pan/pan-step';
@@ -121,12 +120,21 @@ export function App() {
       );
   }
 
+  const headerName = state.phase === 'start' || state.phase === 'left' ? null : state.name;
+
   return (
     <>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <AppHeader name={state.phase === 'start' || state.phase === 'left' ? null : state.name} />
+      <AppHeader logo="ID" brand="Identity check">
+        {headerName && (
+          <span className="app-header__who">
+            <span className="visually-hidden">Your session: </span>
+            {headerName}
+          </span>
+        )}
+      </AppHeader>
       <main id="main" className="app-main" tabIndex={-1}>
         {content}
       </main>

@@ -1,12 +1,4 @@
-import {
-  CallControls,
-  ConnectionBadge,
-  Notice,
-  VideoTile,
-  type CallConnection,
-  type PeerState,
-  type UseMediaResult,
-} from '@support/shared';
+import { CallPanel, type CallConnection, type PeerState, type UseMediaResult } from '@support/shared';
 import type { ReactNode } from 'react';
 
 export interface CallScreenProps {
@@ -40,38 +32,15 @@ export function CallScreen({
       data-peer-state={peerState}
     >
       <section className="card desk-call__main" aria-labelledby="call-title">
-        <div className="call-header">
-          <h1 id="call-title">Call with {customerName}</h1>
-          <ConnectionBadge state={connection} />
-        </div>
-        {peerAway && (
-          <Notice tone="warning">{customerName} lost the connection. Waiting for them to come back…</Notice>
-        )}
-        <div className="call-stage">
-          <VideoTile
-            stream={remoteStream}
-            label={`${customerName}'s video`}
-            size="large"
-            placeholder={connection === 'connected' ? 'The customer sends no video' : 'Connecting the video…'}
-            testId="remote-video"
-          />
-          <VideoTile
-            stream={media.stream}
-            label="You"
-            self
-            size="small"
-            videoOff={!media.videoEnabled}
-            placeholder="No camera"
-            testId="local-video"
-          />
-        </div>
-        <CallControls
-          audioEnabled={media.audioEnabled}
-          videoEnabled={media.videoEnabled}
-          hasAudio={media.hasAudio}
-          hasVideo={media.hasVideo}
-          onToggleAudio={media.toggleAudio}
-          onToggleVideo={media.toggleVideo}
+        <CallPanel
+          titleId="call-title"
+          title={`Call with ${customerName}`}
+          peerName={customerName}
+          connection={connection}
+          remoteStream={remoteStream}
+          noRemoteVideo="The customer sends no video"
+          media={media}
+          peerAway={peerAway}
           onLeave={onEndCall}
           leaveLabel="End call"
         />

@@ -1,12 +1,4 @@
-import {
-  CallControls,
-  ConnectionBadge,
-  Notice,
-  VideoTile,
-  type CallConnection,
-  type PeerState,
-  type UseMediaResult,
-} from '@support/shared';
+import { CallPanel, Notice, type CallConnection, type PeerState, type UseMediaResult } from '@support/shared';
 
 export interface CallScreenProps {
   employeeName: string | null;
@@ -37,38 +29,15 @@ export function CallScreen({
       data-connection-state={connection}
       data-peer-state={peerState}
     >
-      <div className="call-header">
-        <h1 id="call-title">Video call with {agent}</h1>
-        <ConnectionBadge state={connection} />
-      </div>
-      {peerAway && (
-        <Notice tone="warning">{agent} lost the connection. Waiting for them to come back…</Notice>
-      )}
-      <div className="call-stage">
-        <VideoTile
-          stream={remoteStream}
-          label={`${agent}'s video`}
-          size="large"
-          placeholder={connection === 'connected' ? 'No video from the agent' : 'Connecting the video…'}
-          testId="remote-video"
-        />
-        <VideoTile
-          stream={media.stream}
-          label="You"
-          self
-          size="small"
-          videoOff={!media.videoEnabled}
-          placeholder="No camera"
-          testId="local-video"
-        />
-      </div>
-      <CallControls
-        audioEnabled={media.audioEnabled}
-        videoEnabled={media.videoEnabled}
-        hasAudio={media.hasAudio}
-        hasVideo={media.hasVideo}
-        onToggleAudio={media.toggleAudio}
-        onToggleVideo={media.toggleVideo}
+      <CallPanel
+        titleId="call-title"
+        title={`Video call with ${agent}`}
+        peerName={agent}
+        connection={connection}
+        remoteStream={remoteStream}
+        noRemoteVideo="No video from the agent"
+        media={media}
+        peerAway={peerAway}
         onLeave={onLeave}
         leaveLabel="Leave"
       />
