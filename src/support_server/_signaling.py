@@ -112,8 +112,9 @@ async def _serve(
 
     After the origin check, ``start`` greets the connection and returns the role's message
     handler, or ``None`` when it has already refused the socket. Each frame is rate-limited and
-    parsed before the handler sees it; a refused message answers ``error`` and the socket lives
-    on. Whatever happens, the hub learns that the connection is gone.
+    parsed; ``ping`` is answered here, any other message goes to the handler. A refused message
+    answers ``error`` and the socket lives on. Whatever happens, the hub learns that the
+    connection is gone.
     """
     signaling = request.app.ctx.signaling
     conn = Connection(ws, role, rate_per_s=request.app.ctx.settings.ws_rate_per_s)
@@ -127,7 +128,10 @@ async def _serve(
                 continue
             try:
                 message = parse_frame(frame, allowed)
-                handle(message)
+                if message["type"] == "ping":
+                    conn.send({"type": "pong"})
+                else:
+                    handle(message)
             except ProtocolError as exc:
                 conn.error(exc.code, exc.message, exc.request)
             except HubError as exc:
@@ -159,9 +163,6 @@ def _handle_customer(
     kind = message["type"]
     hub = signaling.hub
     now = signaling.clock()
-    if kind == "ping":
-        conn.send({"type": "pong"})
-        return
     if kind in ("join", "resume"):
         if conn.member_id is not None:
             raise ProtocolError("already_joined", "This socket has already joined.", request=kind)
@@ -253,9 +254,7 @@ def _handle_employee(
     kind = message["type"]
     hub = signaling.hub
     now = signaling.clock()
-    if kind == "ping":
-        conn.send({"type": "pong"})
-    elif kind == "pick":
+    if kind == "pick":
         customer_id = require_str(message, "customer_id")
         signaling.apply(hub.pick(employee.id, customer_id, now))
         log_event(logger, logging.INFO, "picked", employee=employee.id, customer=customer_id)
