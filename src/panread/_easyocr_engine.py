@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,13 +102,16 @@ def _load_model(model_dir: Path, threads: int) -> _Model:
             torch.set_num_threads(threads)
             import easyocr
 
-            reader = easyocr.Reader(
-                ["en"],
-                gpu=False,
-                model_storage_directory=str(model_dir),
-                download_enabled=False,
-                verbose=False,
-            )
+            with warnings.catch_warnings():
+                # torch warns that the dynamic quantisation EasyOCR applies is deprecated
+                warnings.simplefilter("ignore")
+                reader = easyocr.Reader(
+                    ["en"],
+                    gpu=False,
+                    model_storage_directory=str(model_dir),
+                    download_enabled=False,
+                    verbose=False,
+                )
         except ModelError:
             raise
         except Exception as exc:

@@ -161,7 +161,10 @@ def _classify(seg: Segment) -> _Seg:
                 break
         else:
             long_words = [w for w in words if len(w) > 2]
-            if len(long_words) <= 3 and _has(words, ("NAME",), 0.75):
+            tails = [w[-4:] for w in words if len(w) >= 4]
+            if len(long_words) <= 3 and (
+                _has(words, ("NAME",), 0.75) or any(_similar(t, "NAME") >= 0.75 for t in tails)
+            ):
                 kind = Kind.NAME_LABEL
     inline = _inline_after_label(text) if kind in _LABELS or kind == Kind.PAN_LABEL else ""
     return _Seg(seg, kind, inline, mixed, slash)

@@ -1,0 +1,292 @@
+"""Parsing text boxes into fields: pure, from JSON fixtures of real OCR boxes and hand-made ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from panread import HolderType, Layout, NoCardFoundError, TextBox, parse_text_boxes
+from panread._engine import quad_from_rect
+
+TODAY = dt.date(2026, 11, 24)
+KEYS = ("pan", "name", "father_name", "mother_name", "dob", "layout", "holder_type")
+
+
+def lines(*rows: str | tuple[str, float], x: float = 40, step: float = 50) -> list[TextBox]:
+    """Stack ``rows`` as one box per line, top to bottom, left-aligned at ``x``."""
+    out = []
+    for i, row in enumerate(rows):
+        text, conf = row if isinstance(row, tuple) else (row, 0.99)
+        y = 20 + i * step
+        out.append(TextBox(text, conf, quad_from_rect(x, y, x + 20 * len(text), y + 30)))
+    return out
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "new_clean",
+        "laminated_clean",
+        "old_clean",
+        "company_huf_clean",
+        "old_wrapped_name",
+        "new_photo_small_labels",
+        "laminated_photo",
+        "company_firm",
+    ],
+)
+def test_real_ocr_fixtures_parse_to_the_printed_values(
+    name: str, load_boxes: Callable[[str], tuple[list[TextBox], dict[str, Any]]]
+) -> None:
+    """Boxes the real model read from rendered cards of every layout give the card's values."""
+    boxes, expected = load_boxes(name)
+    got = parse_text_boxes(boxes, today=TODAY).to_dict()
+    assert {k: got[k] for k in KEYS} == {k: expected[k] for k in KEYS}
+
+
+def test_new_layout_with_bilingual_labels() -> None:
+    """A current card: values are read under their "Hindi / English" labels."""
+    card = parse_text_boxes(
+        lines(
+            ("3TTIR fayT", 0.05),
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "ABCPR1234F",
+            ("aT / Name", 0.6),
+            "ASHA RAO",
+            ("fqaT aT T / Father's Name", 0.5),
+            "RAMESH RAO",
+            ("STH At aRIE / Date of Birth", 0.5),
+            "31/01/1990",
+        ),
+        today=TODAY,
+    )
+    assert card.layout is Layout.NEW
+    assert card.pan is not None
+    assert card.pan.value == "ABCPR1234F"
+    assert card.name is not None
+    assert card.name.value == "ASHA RAO"
+    assert card.father_name is not None
+    assert card.father_name.value == "RAMESH RAO"
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1990, 1, 31)
+    assert card.holder_type is HolderType.INDIVIDUAL
+    assert card.warnings == ()
+
+
+def test_mother_name_is_read_where_the_card_shows_it() -> None:
+    """A card printing "Mother's Name" gives mother_name and no father's name."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "ABCPR1234F",
+            "/ Name",
+            "ASHA RAO",
+            "/ Mother's Name",
+            "SUNITA RAO",
+            "/ Date of Birth",
+            "31/01/1990",
+        ),
+        today=TODAY,
+    )
+    assert card.mother_name is not None
+    assert card.mother_name.value == "SUNITA RAO"
+    assert card.father_name is None
+    assert card.to_dict()["mother_name"] == "SUNITA RAO"
+
+
+def test_old_layout_reads_unlabelled_lines_in_order() -> None:
+    """An older card: name, father's name and date of birth come from unlabelled lines."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "RAJU PANDA",
+            "KRISHNA DEVI PANDA",
+            "02/10/1988",
+            "Permanent Account Number",
+            "SZTPP4477A",
+            "Signature",
+        ),
+        today=TODAY,
+    )
+    assert card.layout is Layout.OLD
+    assert (card.name and card.name.value, card.father_name and card.father_name.value) == (
+        "RAJU PANDA",
+        "KRISHNA DEVI PANDA",
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "name", "father"),
+    [
+        (
+            ["SURYA NARAYANA MURTHY", "GUPTA", "SURENDRA GUPTA"],
+            "SURYA NARAYANA MURTHY GUPTA",
+            "SURENDRA GUPTA",
+        ),
+        (
+            ["RAVI KUMAR", "VENKATA SATYANARAYANA", "KUMAR"],
+            "RAVI KUMAR",
+            "VENKATA SATYANARAYANA KUMAR",
+        ),
+    ],
+)
+def test_old_layout_wrapped_names_are_joined(rows: list[str], name: str, father: str) -> None:
+    """A name wrapping onto a second line on an older card stays with its own person."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT", *rows, "02/10/1988", "Permanent Account Number", "ABCPG1234Q"
+        ),
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == name
+    assert card.father_name is not None
+    assert card.father_name.value == father
+
+
+def test_laminated_layout_with_slash_labels_and_dashed_date() -> None:
+    """A first-generation laminated card: "/NAME" labels and a date like 26-07-1979."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "GOVT. OF INDIA",
+            "/PERMANENT ACCOUNT NUMBER",
+            "GEPPM3947F",
+            "/NAME",
+            "FATIMA RANI MENON",
+            "/FATHER'S NAME",
+            "FAROOQ MENON",
+            "/DATE OF BIRTH",
+            "26-07-1979",
+        ),
+        today=TODAY,
+    )
+    assert card.layout is Layout.LAMINATED
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1979, 7, 26)
+    assert card.father_name is not None
+    assert card.father_name.value == "FAROOQ MENON"
+
+
+def test_company_card_has_no_father_name() -> None:
+    """A company card: date of incorporation as dob, father's name null, holder company."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "AAACT1234K",
+            "/ Name",
+            "TRIVENI STEEL PRIVATE LIMITED",
+            "/ Date of Incorporation/Formation",
+            "11/01/1996",
+        ),
+        today=TODAY,
+    )
+    assert card.layout is Layout.COMPANY
+    assert card.holder_type is HolderType.COMPANY
+    assert card.father_name is None
+    assert card.to_dict()["father_name"] is None
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1996, 1, 11)
+    assert card.name is not None
+    assert card.name.value == "TRIVENI STEEL PRIVATE LIMITED"
+
+
+@pytest.mark.parametrize(
+    ("letter", "holder"),
+    [
+        ("P", HolderType.INDIVIDUAL),
+        ("C", HolderType.COMPANY),
+        ("H", HolderType.HUF),
+        ("F", HolderType.FIRM),
+        ("A", HolderType.AOP),
+        ("T", HolderType.TRUST),
+        ("B", HolderType.BOI),
+        ("L", HolderType.LOCAL_AUTHORITY),
+        ("J", HolderType.ARTIFICIAL_JURIDICAL_PERSON),
+        ("G", HolderType.GOVERNMENT),
+    ],
+)
+def test_fourth_letter_gives_holder_type(letter: str, holder: HolderType) -> None:
+    """The PAN's 4th letter names the holder type."""
+    card = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "Permanent Account Number", f"ABC{letter}X1234Q"),
+        today=TODAY,
+    )
+    assert card.holder_type is holder
+
+
+def test_unknown_fourth_letter_gives_no_holder_type_and_a_warning() -> None:
+    """A 4th letter that names no holder type leaves holder_type null and says so."""
+    card = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "Permanent Account Number", "ABCZX1234Q"), today=TODAY
+    )
+    assert card.holder_type is None
+    assert any("4th letter" in w for w in card.warnings)
+
+
+def test_pan_corrections_are_listed_and_lower_confidence() -> None:
+    """Digits read as letters (and back) are fixed by position, each fix warned about."""
+    clean = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "ABCPP1234F"),
+        today=TODAY,
+    )
+    fixed = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "A8CPP l23AF"),
+        today=TODAY,
+    )
+    assert fixed.pan is not None
+    assert clean.pan is not None
+    assert fixed.pan.value == "ABCPP1234F"
+    assert len(fixed.pan.corrections) == 3
+    assert sum("PAN corrected" in w for w in fixed.warnings) == 3
+    assert fixed.pan.confidence < clean.pan.confidence
+
+
+def test_pan_initial_mismatch_is_evidence_not_a_rule() -> None:
+    """A 5th letter that differs from the surname initial keeps the PAN, with less confidence."""
+    match = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "ABCPP1234F"),
+        today=TODAY,
+    )
+    other = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "ABCPQ1234F"),
+        today=TODAY,
+    )
+    assert other.pan is not None
+    assert match.pan is not None
+    assert other.pan.value == "ABCPQ1234F"
+    assert other.pan.confidence < match.pan.confidence
+    assert any("5th letter" in w for w in other.warnings)
+
+
+@pytest.mark.parametrize("printed", ["12/03/2027", "12/03/1900"])
+def test_impossible_date_of_birth_is_rejected_with_a_warning(printed: str) -> None:
+    """A date of birth in the future or over 120 years back is not returned."""
+    card = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", printed, "ABCPP1234F"),
+        today=TODAY,
+    )
+    assert card.dob is None
+    assert any("Rejected date of birth" in w for w in card.warnings)
+
+
+def test_dates_are_day_first() -> None:
+    """03/04/1990 is the 3rd of April, as printed on Indian cards."""
+    card = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "03/04/1990", "ABCPP1234F"),
+        today=TODAY,
+    )
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1990, 4, 3)
+
+
+def test_boxes_with_no_card_text_raise_no_card_found() -> None:
+    """Text that has nothing of a PAN card raises NoCardFoundError."""
+    with pytest.raises(NoCardFoundError, match="No PAN card"):
+        parse_text_boxes(lines("HELLO WORLD", "GROCERY LIST"), today=TODAY)
