@@ -8,6 +8,7 @@ export {
 } from './components/connection-badge';
 export { Notice, type NoticeProps } from './components/notice';
 export { VideoTile, type VideoTileProps } from './components/video-tile';
+export { useCallPeer, type UseCallPeerOptions, type UseCallPeerResult } from './hooks/use-call-peer';
 export {
   DENIED_MESSAGE,
   UNAVAILABLE_MESSAGE,

@@ -1,7 +1,7 @@
 import {
   callConnection,
   CloseCode,
-  usePeerConnection,
+  useCallPeer,
   useSignaling,
   type AnyMessage,
   type CallConnection,
@@ -11,7 +11,6 @@ import {
   type PanStatus,
   type PeerState,
   type QueueEntry,
-  type SignalData,
   type SignalingStatus,
   type SocketFactory,
 } from '@support/shared';
@@ -218,8 +217,6 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
   const stateRef = useRef(state);
   stateRef.current = state;
   const [replaced, setReplaced] = useState(false);
-  const [wasConnected, setWasConnected] = useState(false);
-  const sendRef = useRef<(m: { type: string; [k: string]: unknown }) => boolean>(() => false);
   const pickedName = useRef<string | null>(null);
   const roomRef = useRef<string | null>(null);
   const roomCheck = useRef<number | null>(null);
@@ -227,17 +224,13 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
   const optsRef = useRef(options);
   optsRef.current = options;
 
-  const peer = usePeerConnection({
+  const { peer, peerRef, sendRef, wasConnected } = useCallPeer({
     role: 'offerer',
     localStream: options.localStream,
+    inCall: state.room !== null,
     localReady: options.localReady ?? true,
-    sendSignal: (data: SignalData) => {
-      sendRef.current({ type: 'signal', data });
-    },
     ...(options.createPeerConnection ? { createPeerConnection: options.createPeerConnection } : {}),
   });
-  const peerRef = useRef(peer);
-  peerRef.current = peer;
 
   const onMessage = useCallback((raw: AnyMessage) => {
     const message = raw as unknown as EmployeeServerMessage;
@@ -308,13 +301,6 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     ...(options.createSocket ? { createSocket: options.createSocket } : {}),
   });
   sendRef.current = signaling.send;
-
-  useEffect(() => {
-    if (peer.state === 'connected') setWasConnected(true);
-  }, [peer.state]);
-  useEffect(() => {
-    if (!state.room) setWasConnected(false);
-  }, [state.room]);
 
   const pick = useCallback((customer: QueueEntry) => {
     pickedName.current = customer.name;

@@ -1,13 +1,12 @@
 import {
   callConnection,
-  usePeerConnection,
+  useCallPeer,
   useSignaling,
   type AnyMessage,
   type CallConnection,
   type CustomerServerMessage,
   type PanFields,
   type PeerState,
-  type SignalData,
   type SignalingStatus,
   type SocketFactory,
 } from '@support/shared';
@@ -200,20 +199,13 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
   const stateRef = useRef(state);
   stateRef.current = state;
   const [enabled, setEnabled] = useState(state.phase === 'joining');
-  const [wasConnected, setWasConnected] = useState(false);
-  const sendRef = useRef<(m: { type: string; [k: string]: unknown }) => boolean>(() => false);
-
-  const peer = usePeerConnection({
+  const { peer, peerRef, sendRef, wasConnected } = useCallPeer({
     role: 'answerer',
     localStream: options.localStream,
+    inCall: state.phase === 'call',
     localReady: options.localReady ?? true,
-    sendSignal: (data: SignalData) => {
-      sendRef.current({ type: 'signal', data });
-    },
     ...(options.createPeerConnection ? { createPeerConnection: options.createPeerConnection } : {}),
   });
-  const peerRef = useRef(peer);
-  peerRef.current = peer;
   const roomRef = useRef<string | null>(null);
   const leaveTimer = useRef<number | null>(null);
 
@@ -287,13 +279,6 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     },
     [],
   );
-
-  useEffect(() => {
-    if (peer.state === 'connected') setWasConnected(true);
-  }, [peer.state]);
-  useEffect(() => {
-    if (state.phase !== 'call') setWasConnected(false);
-  }, [state.phase]);
 
   const start = useCallback((name: string) => {
     const trimmed = name.trim();
