@@ -17,7 +17,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
@@ -153,10 +152,6 @@ class Signaling:
     def connection(self, member_id: str) -> Connection | None:
         return self._connections.get(member_id)
 
-    @property
-    def connection_count(self) -> int:
-        return len(self._connections)
-
     def attach(self, member_id: str, conn: Connection) -> None:
         """Make ``conn`` the live socket of ``member_id``; an older one is closed with 4409."""
         old = self._connections.get(member_id)
@@ -205,11 +200,6 @@ class Signaling:
             conn.send_text(text, snapshot=snapshot)
             sent += len(text)
         return sent
-
-    def send_to(self, member_id: str, message: dict[str, Any]) -> None:
-        conn = self._connections.get(member_id)
-        if conn is not None:
-            conn.send(message)
 
     def flush_queue_now(self) -> None:
         """Send the current queue to everyone now (also used by tests and shutdown)."""

@@ -9,7 +9,6 @@ without loading the EasyOCR model.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import socket
 import time
@@ -123,8 +122,3 @@ async def running_server(app: SupportApp, host: str = "127.0.0.1") -> AsyncItera
         await server.wait_closed()
         await server.after_stop()
         sock.close()
-
-
-def utc_now_iso() -> str:
-    """The current time in the protocol's ISO format (for assertions on ``waiting_since``)."""
-    return dt.datetime.now(tz=dt.UTC).isoformat()

@@ -70,7 +70,7 @@ function clearedRoom(state: DeskState): DeskState {
   return { ...state, room: null, panResult: null, imageUrl: null, panConfirmed: null, peerAway: false };
 }
 
-export function deskReducer(state: DeskState, action: Action): DeskState {
+function deskReducer(state: DeskState, action: Action): DeskState {
   switch (action.type) {
     case 'picking':
       return { ...state, picking: action.customerId, notice: null };
@@ -214,8 +214,6 @@ export interface EmployeeDesk {
  */
 export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
   const [state, dispatch] = useReducer(deskReducer, INITIAL);
-  const stateRef = useRef(state);
-  stateRef.current = state;
   const [replaced, setReplaced] = useState(false);
   const pickedName = useRef<string | null>(null);
   const roomRef = useRef<string | null>(null);

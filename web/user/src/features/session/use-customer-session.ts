@@ -75,7 +75,7 @@ function initialState(): SessionState {
   };
 }
 
-export function sessionReducer(state: SessionState, action: Action): SessionState {
+function sessionReducer(state: SessionState, action: Action): SessionState {
   switch (action.type) {
     case 'start':
       return {
