@@ -7,12 +7,13 @@ import json
 import math
 import os
 import platform
+import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import panread.testing
-from panread.testing import Sample, sample_for
+from panread.testing import Sample, random_card_spec, sample_for
 
 FIELDS: tuple[str, ...] = (
     "pan",
@@ -61,7 +62,7 @@ class SampleFiles:
         for suffix in (".png", ".jpg"):
             path = self.dir / f"{stem}{suffix}"
             if path.exists():
-                return _LazySample.of(layout, kind, seed, dpi, path), path
+                return _cached_sample(layout, kind, seed, path), path
         sample = sample_for(layout, kind, seed, dpi=dpi)
         path = self.dir / f"{stem}{sample.suffix}"
         (self.dir / f"{stem}.json").write_text(json.dumps(sample.info, default=str))
@@ -71,21 +72,14 @@ class SampleFiles:
         return sample, path
 
 
-class _LazySample:
-    """Rebuild a cached sample's spec and expected values without re-rendering."""
-
-    @staticmethod
-    def of(layout: str, kind: str, seed: int, dpi: int | None, path: Path) -> Sample:
-        import random
-
-        from panread.testing import random_card_spec
-
-        spec = random_card_spec(random.Random(seed), layout=layout)
-        info_path = path.with_suffix(".json")
-        info: dict[str, object] = {"kind": kind}
-        if info_path.exists():
-            info = json.loads(info_path.read_text())
-        return Sample(path.read_bytes(), kind, spec, spec.expected(), seed, info)
+def _cached_sample(layout: str, kind: str, seed: int, path: Path) -> Sample:
+    """Rebuild a cached sample's spec and expected values without re-rendering it."""
+    spec = random_card_spec(random.Random(seed), layout=layout)
+    info_path = path.with_suffix(".json")
+    info: dict[str, object] = {"kind": kind}
+    if info_path.exists():
+        info = json.loads(info_path.read_text())
+    return Sample(path.read_bytes(), kind, spec, spec.expected(), seed, info)
 
 
 def percentile(values: Sequence[float], q: float) -> float:
