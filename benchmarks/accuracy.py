@@ -174,6 +174,8 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
             row.append(pct(sum(r.ok for r in cell), len(cell)))
         grid_rows.append(row)
     lines.append(table(["layout", *kinds], grid_rows))
+    lines += ["", "confidence calibration (mean reported confidence of returned values)"]
+    lines.append(table(["field", "right", "n right", "wrong", "n wrong"], _calibration(results)))
     failures = [r for r in results if not r.ok]
     if failures:
         lines += ["", f"failures ({len(failures)})"]
@@ -184,6 +186,29 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
             lines.append(f"  {r.name}: {detail}")
     lines += ["", summary(results)]
     return "\n".join(lines)
+
+
+def _calibration(results: list[Result]) -> list[list[object]]:
+    """Per field: mean confidence when the returned value was right vs when it was wrong."""
+    rows: list[list[object]] = []
+    for name in ("pan", "name", "father_name", "mother_name", "dob"):
+        right: list[float] = []
+        wrong: list[float] = []
+        for r in results:
+            conf = (r.got or {}).get("confidence", {}).get(name)
+            if conf is None:
+                continue  # nothing returned for this field
+            (wrong if name in r.wrong else right).append(float(conf))
+        rows.append(
+            [
+                SHORT.get(name, name),
+                f"{sum(right) / len(right):.2f}" if right else "-",
+                len(right),
+                f"{sum(wrong) / len(wrong):.2f}" if wrong else "-",
+                len(wrong),
+            ]
+        )
+    return rows
 
 
 def summary(results: list[Result]) -> str:
