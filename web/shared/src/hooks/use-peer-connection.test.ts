@@ -2,6 +2,7 @@ import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SignalData } from '../lib/protocol';
 import { FakePeerConnection, fakePeerConnectionFactory } from '../testing/fake-peer-connection';
+import { waitInAct } from '../testing/wait-in-act';
 import { usePeerConnection, type PeerRole } from './use-peer-connection';
 
 function setup(role: PeerRole) {
@@ -130,15 +131,11 @@ describe('usePeerConnection', () => {
         done = true;
       });
     });
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    });
+    await waitInAct(20);
     expect(FakePeerConnection.instances).toHaveLength(0);
     expect(done).toBe(false);
     rerender({ ready: true });
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    await waitInAct();
     expect(FakePeerConnection.instances).toHaveLength(1);
     expect(sent).toEqual([{ description: { type: 'answer', sdp: 'answer-sdp' } }]);
   });

@@ -1,2 +1,3 @@
 export { FakePeerConnection, fakePeerConnectionFactory } from './fake-peer-connection';
 export { FakeWebSocket, fakeSocketFactory } from './fake-websocket';
+export { waitInAct } from './wait-in-act';

@@ -3,6 +3,7 @@ import {
   fakePeerConnectionFactory,
   FakeWebSocket,
   fakeSocketFactory,
+  waitInAct,
 } from '@support/shared/testing';
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -34,10 +35,13 @@ function setup(onUnauthorized = vi.fn()) {
   return { ...hook, socket };
 }
 
-async function flush() {
-  await act(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  });
+/** The server's `paired` for Asha in room `roomId`. */
+function paired(roomId: string, panStatus: 'none' | 'read' = 'none') {
+  return {
+    type: 'paired',
+    room_id: roomId,
+    customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: panStatus },
+  };
 }
 
 describe('useEmployeeDesk', () => {
@@ -64,14 +68,8 @@ describe('useEmployeeDesk', () => {
 
   it('offers on paired, shows the PAN result, and restarts ICE when the customer comes back', async () => {
     const { result, socket } = setup();
-    act(() =>
-      socket.receive({
-        type: 'paired',
-        room_id: 'r_1',
-        customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'read' },
-      }),
-    );
-    await flush();
+    act(() => socket.receive(paired('r_1', 'read')));
+    await waitInAct();
     expect(FakePeerConnection.latest().config.iceServers).toEqual(ICE);
     expect(socket.messages().at(-1)).toEqual({
       type: 'signal',
@@ -88,29 +86,24 @@ describe('useEmployeeDesk', () => {
     act(() => socket.receive({ type: 'pan_result', result: result_, image_url: '/api/pan/images/x' }));
     expect(result.current.state.imageUrl).toBe('/api/pan/images/x');
     act(() => socket.receive({ type: 'signal', data: { description: { type: 'answer', sdp: 'a' } } }));
-    await flush();
+    await waitInAct();
     act(() => socket.receive({ type: 'peer_reconnecting' }));
     expect(result.current.connection).toBe('reconnecting');
     act(() => socket.receive({ type: 'peer_reconnected' }));
-    await flush();
+    await waitInAct();
     expect(FakePeerConnection.latest().lastOfferOptions).toEqual({ iceRestart: true });
   });
 
   it('ends the call with leave, and tells the employee when the customer leaves', async () => {
     const { result, socket } = setup();
-    const paired = {
-      type: 'paired',
-      room_id: 'r_1',
-      customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' },
-    };
-    act(() => socket.receive(paired));
-    await flush();
+    act(() => socket.receive(paired('r_1')));
+    await waitInAct();
     act(() => result.current.endCall());
     expect(socket.messages().at(-1)).toEqual({ type: 'leave' });
     expect(result.current.state.room).toBeNull();
     expect(result.current.state.notice?.text).toBe('Call ended. Asha Rao is back at the front of the queue.');
-    act(() => socket.receive({ ...paired, room_id: 'r_2' }));
-    await flush();
+    act(() => socket.receive(paired('r_2')));
+    await waitInAct();
     act(() => socket.receive({ type: 'customer_left' }));
     expect(result.current.state.room).toBeNull();
     expect(result.current.state.notice?.text).toBe('Asha Rao left the session. The call has ended.');
@@ -118,14 +111,8 @@ describe('useEmployeeDesk', () => {
 
   it('ends the call with leave when the desk closes (logout) during a call', async () => {
     const { socket, unmount } = setup();
-    act(() =>
-      socket.receive({
-        type: 'paired',
-        room_id: 'r_1',
-        customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' },
-      }),
-    );
-    await flush();
+    act(() => socket.receive(paired('r_1')));
+    await waitInAct();
     unmount();
     expect(socket.sent.map((m) => JSON.parse(m).type)).toContain('leave');
     expect(socket.closedWith).toBe(1000);
@@ -133,27 +120,17 @@ describe('useEmployeeDesk', () => {
 
   it('drops a call that ended while the employee was disconnected', async () => {
     const { result, socket } = setup();
-    act(() =>
-      socket.receive({
-        type: 'paired',
-        room_id: 'r_1',
-        customer: { customer_id: 'c_1', name: 'Asha Rao', pan_status: 'none' },
-      }),
-    );
-    await flush();
+    act(() => socket.receive(paired('r_1')));
+    await waitInAct();
     act(() => socket.drop(1006));
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 700));
-    });
+    await waitInAct(700);
     const again = FakeWebSocket.latest();
     expect(again).not.toBe(socket);
     act(() => again.open());
     act(() => again.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
     act(() => again.receive({ type: 'queue', customers: [] }));
     expect(result.current.state.room).not.toBeNull();
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 3100));
-    });
+    await waitInAct(3100);
     expect(result.current.state.room).toBeNull();
     expect(result.current.state.notice?.text).toBe(
       'The call with Asha Rao ended while you were disconnected.',

@@ -3,6 +3,7 @@ import {
   fakePeerConnectionFactory,
   FakeWebSocket,
   fakeSocketFactory,
+  waitInAct,
 } from '@support/shared/testing';
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -28,10 +29,13 @@ function setup() {
   );
 }
 
-async function flush() {
-  await act(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  });
+/** Start as Asha and let the server welcome her; returns her socket. */
+function joinAsAsha(result: ReturnType<typeof setup>['result']): FakeWebSocket {
+  act(() => result.current.start('Asha'));
+  const socket = FakeWebSocket.latest();
+  act(() => socket.open());
+  act(() => socket.receive(WELCOME));
+  return socket;
 }
 
 describe('useCustomerSession', () => {
@@ -56,15 +60,12 @@ describe('useCustomerSession', () => {
 
   it('answers the employee offer and relays candidates in protocol form', async () => {
     const { result } = setup();
-    act(() => result.current.start('Asha'));
-    const socket = FakeWebSocket.latest();
-    act(() => socket.open());
-    act(() => socket.receive(WELCOME));
+    const socket = joinAsAsha(result);
     act(() => socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' } }));
     expect(result.current.state.phase).toBe('call');
     expect(result.current.state.employeeName).toBe('Priya');
     act(() => socket.receive({ type: 'signal', data: { description: { type: 'offer', sdp: 'o' } } }));
-    await flush();
+    await waitInAct();
     const pc = FakePeerConnection.latest();
     expect(pc.config.iceServers).toEqual(WELCOME.ice_servers);
     act(() => pc.emitCandidate({ candidate: 'c1', sdpMid: '0', sdpMLineIndex: 0 }));
@@ -79,15 +80,12 @@ describe('useCustomerSession', () => {
 
   it('tells the customer they are back at the front when the agent leaves', async () => {
     const { result } = setup();
-    act(() => result.current.start('Asha'));
-    const socket = FakeWebSocket.latest();
-    act(() => socket.open());
-    act(() => socket.receive(WELCOME));
+    const socket = joinAsAsha(result);
     act(() => socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' } }));
-    await flush();
+    await waitInAct();
     act(() => socket.receive({ type: 'employee_left' }));
     act(() => socket.receive({ type: 'queue_position', position: 1, waiting: 1, estimated_wait_s: 60 }));
-    await flush();
+    await waitInAct();
     expect(result.current.state.phase).toBe('waiting');
     expect(result.current.state.notice?.text).toBe(EMPLOYEE_LEFT_TEXT);
     expect(result.current.state.queue?.position).toBe(1);
@@ -96,14 +94,10 @@ describe('useCustomerSession', () => {
 
   it('resumes with the token after a dropped connection, and joins again when the resume fails', async () => {
     const { result } = setup();
-    act(() => result.current.start('Asha'));
-    act(() => FakeWebSocket.latest().open());
-    act(() => FakeWebSocket.latest().receive(WELCOME));
-    act(() => FakeWebSocket.latest().drop(1006));
+    const first = joinAsAsha(result);
+    act(() => first.drop(1006));
     expect(result.current.signaling).toBe('reconnecting');
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 800));
-    });
+    await waitInAct(800);
     const second = FakeWebSocket.latest();
     expect(FakeWebSocket.instances).toHaveLength(2);
     act(() => second.open());
@@ -115,10 +109,7 @@ describe('useCustomerSession', () => {
 
   it('sends pan_confirm and leave, and ends after bye', () => {
     const { result } = setup();
-    act(() => result.current.start('Asha'));
-    const socket = FakeWebSocket.latest();
-    act(() => socket.open());
-    act(() => socket.receive(WELCOME));
+    const socket = joinAsAsha(result);
     const fields = { pan: 'ABCPE1234F', name: 'ASHA RAO', father_name: null, dob: '1990-01-31' };
     act(() => {
       expect(result.current.confirmPan(fields)).toBe(true);
