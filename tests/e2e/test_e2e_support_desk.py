@@ -74,14 +74,33 @@ def _pump_until(page: Page, condition: Callable[[], bool], timeout_s: float = 20
         page.wait_for_timeout(100)
 
 
-def _expect_call_connected(page: Page) -> None:
-    """The call screen reports a connected peer connection and the other side's video plays."""
-    call = page.get_by_test_id("call-screen")
-    expect(call).to_have_attribute("data-connection-state", "connected", timeout=CALL_TIMEOUT_MS)
-    expect(call).to_have_attribute("data-peer-state", "connected")
-    page.wait_for_function(VIDEO_PLAYING, timeout=CALL_TIMEOUT_MS)
-    width = page.eval_on_selector('[data-testid="remote-video"]', "v => v.videoWidth")
-    assert width > 0
+def _expect_call_connected(*pages: Page) -> None:
+    """On each page in turn, the call screen reports a connected peer connection and the other
+    side's video plays."""
+    for page in pages:
+        call = page.get_by_test_id("call-screen")
+        expect(call).to_have_attribute(
+            "data-connection-state", "connected", timeout=CALL_TIMEOUT_MS
+        )
+        expect(call).to_have_attribute("data-peer-state", "connected")
+        page.wait_for_function(VIDEO_PLAYING, timeout=CALL_TIMEOUT_MS)
+        width = page.eval_on_selector('[data-testid="remote-video"]', "v => v.videoWidth")
+        assert width > 0
+
+
+def _leave(customer: Page) -> None:
+    """The customer leaves and is told the session is over."""
+    customer.get_by_role("button", name="Leave").click()
+    expect(customer.get_by_role("heading", name="You have left the session")).to_be_visible()
+
+
+def _end_call_then_leave(employee: Page, customer: Page) -> None:
+    """The employee ends the call (the customer is first in the queue again), then the customer
+    leaves (the employee's queue is empty)."""
+    employee.get_by_role("button", name="End call").click()
+    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
+    customer.get_by_role("button", name="Leave").click()
+    expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
 
 
 def test_customer_and_employee_complete_a_call_and_a_pan_check(
@@ -109,8 +128,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     screens.step("customer in employee queue")
 
     row.get_by_role("button", name=f"Connect to {CUSTOMER_NAME}").click()
-    _expect_call_connected(employee)
-    _expect_call_connected(customer)
+    _expect_call_connected(employee, customer)
     screens.step("call connected")
     assert axe_violations(customer) == []
     assert axe_violations(employee) == []
@@ -158,8 +176,7 @@ def test_customer_and_employee_complete_a_call_and_a_pan_check(
     screens.step("employee sees the card")
     assert axe_violations(employee) == []
 
-    customer.get_by_role("button", name="Leave").click()
-    expect(customer.get_by_role("heading", name="You have left the session")).to_be_visible()
+    _leave(customer)
     left = f"{CUSTOMER_NAME} left the session. The call has ended."
     expect(employee.get_by_text(left)).to_be_visible()
     expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
@@ -196,34 +213,27 @@ def test_call_survives_a_network_blip_and_page_reloads(
     customer.route_web_socket(re.compile(r"/ws/customer$"), proxy)
     _start_session(customer, "Vikram Singh")
     employee.get_by_role("button", name="Connect to Vikram Singh").click()
-    _expect_call_connected(customer)
-    _expect_call_connected(employee)
+    _expect_call_connected(customer, employee)
     screens.step("connected")
 
     sockets[-1].close(code=4000, reason="network blip")
     _pump_until(customer, lambda: len(sent) >= 2 and len(sent[1]) >= 1)
     assert json.loads(sent[1][0])["type"] == "resume"
     expect(customer.get_by_test_id("call-screen")).to_be_visible()
-    _expect_call_connected(customer)
-    _expect_call_connected(employee)
+    _expect_call_connected(customer, employee)
     screens.step("reconnected after a blip")
 
     customer.reload()
     expect(customer.get_by_test_id("call-screen")).to_be_visible()
-    _expect_call_connected(customer)
-    _expect_call_connected(employee)
+    _expect_call_connected(customer, employee)
     screens.step("reconnected after customer reload")
 
     employee.reload()
     expect(employee.get_by_test_id("call-screen")).to_be_visible()
-    _expect_call_connected(employee)
-    _expect_call_connected(customer)
+    _expect_call_connected(employee, customer)
     screens.step("reconnected after employee reload")
 
-    employee.get_by_role("button", name="End call").click()
-    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
-    customer.get_by_role("button", name="Leave").click()
-    expect(employee.get_by_text("Nobody is waiting.")).to_be_visible()
+    _end_call_then_leave(employee, customer)
     assert screens.errors == []
 
 
@@ -267,10 +277,7 @@ def test_second_employee_is_told_someone_else_took_the_customer_first(
     expect(customer.get_by_role("heading", name="Video call with priya")).to_be_visible()
     screens.step("second desk lost the race")
 
-    first.get_by_role("button", name="End call").click()
-    expect(customer.get_by_test_id("queue-position")).to_have_text("1")
-    customer.get_by_role("button", name="Leave").click()
-    expect(first.get_by_text("Nobody is waiting.")).to_be_visible()
+    _end_call_then_leave(first, customer)
     assert screens.errors == []
 
 
@@ -310,8 +317,7 @@ def test_customer_without_camera_permission_can_still_wait(
     expect(page.get_by_text("Camera and microphone access was blocked.")).to_be_visible()
     expect(page.get_by_role("button", name="Choose a file")).to_be_visible()
     screens.step("waiting without camera")
-    page.get_by_role("button", name="Leave").click()
-    expect(page.get_by_role("heading", name="You have left the session")).to_be_visible()
+    _leave(page)
 
 
 @pytest.mark.parametrize("path", ["/", "/employee/"])
@@ -337,5 +343,4 @@ def test_waiting_screen_fits_a_360px_phone(new_context: ContextFactory, screens:
     screens.step("waiting")
     overflow = _horizontal_overflow(page)
     assert overflow <= 0, f"the waiting screen is {overflow} px wider than a 360 px screen"
-    page.get_by_role("button", name="Leave").click()
-    expect(page.get_by_role("heading", name="You have left the session")).to_be_visible()
+    _leave(page)
