@@ -34,6 +34,7 @@ export {
   isLowConfidence,
   LOW_CONFIDENCE,
 } from './lib/format';
+export { mountApp } from './lib/mount-app';
 export * from './lib/protocol';
 export {
   backoffDelay,
