@@ -189,6 +189,7 @@ def _clean_name(text: str, *, individual: bool) -> tuple[str, tuple[str, ...]]:
         corrections.append(f"'{up.strip()}' read as '{fixed.strip()}'")
         up = fixed
     up = re.sub(r"[^A-Z0-9 .&'()\-]", " ", up)
+    up = re.sub(r"(?<![A-Z])'|'(?![A-Z])", "", up)  # keep D'SOUZA, drop stray quotes
     up = re.sub(r"\s+", " ", up).strip(" .-'&")
     # OCR often reads the dot of an initial as a comma or drops the space after it
     up = re.sub(r"\b([A-Z])\.(?=[A-Z]{2})", r"\1. ", up)
@@ -236,6 +237,8 @@ def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
         if abs(s.seg.left - first.seg.left) > 2 * max(first.seg.height, 1.0):
             continue
         if not _name_like(s.text) or find_dates(s.text) or _pan_of(s):
+            break
+        if _has(_words(s.text), ("NAME", "FATHER", "MOTHER", "BIRTH", "DATE"), 0.8):
             break
         out.append(s)
         last = s

@@ -18,7 +18,8 @@ from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
 from ._locate import find_card, order_quad, warp_card
 from ._parse import card_evidence, parse_text_boxes
-from ._types import PanCard
+from ._textlines import find_text_lines
+from ._types import HolderType, PanCard
 
 __all__ = ["read_card"]
 
@@ -108,14 +109,11 @@ def _text_angle(quads: Sequence[Quad]) -> float:
     return 0.0
 
 
-def _ocr(card: Image, engine: OcrEngine, timings: dict[str, float] | None) -> list[TextBox]:
+def _read_boxes(
+    card: Image, quads: list[Quad], engine: OcrEngine, timings: dict[str, float] | None
+) -> list[TextBox]:
+    """Recognise ``quads`` on ``card``; if that does not look like a card, try it upside down."""
     t0 = time.perf_counter()
-    det, scale = _resize_to_width(card, DETECT_WIDTH)
-    quads = engine.detect(det)
-    t0 = _tick(timings, "detect", t0)
-    if not quads:
-        return []
-    quads = _scale_quads(quads, 1.0 / scale)
     boxes = engine.recognize(card, quads)
     t0 = _tick(timings, "recognize", t0)
     evidence = card_evidence([b.text for b in boxes])
@@ -128,6 +126,41 @@ def _ocr(card: Image, engine: OcrEngine, timings: dict[str, float] | None) -> li
     if card_evidence([b.text for b in boxes_180]) > evidence:
         return boxes_180
     return boxes
+
+
+def _ocr(card: Image, engine: OcrEngine, timings: dict[str, float] | None) -> list[TextBox]:
+    """CRAFT on a small copy of the card, recognition on the card itself."""
+    t0 = time.perf_counter()
+    det, scale = _resize_to_width(card, DETECT_WIDTH)
+    quads = engine.detect(det)
+    _tick(timings, "detect", t0)
+    if not quads:
+        return []
+    return _read_boxes(card, _scale_quads(quads, 1.0 / scale), engine, timings)
+
+
+def _complete(boxes: list[TextBox]) -> PanCard | None:
+    """The parsed card if it has every field a card of its kind prints, cleanly; else None."""
+    try:
+        card = parse_text_boxes(boxes)
+    except NoCardFoundError:
+        return None
+    if card.pan is None or len(card.pan.corrections) > 1 or card.pan.confidence < 0.6:
+        return None
+    if card.name is None or card.dob is None or card.holder_type is None:
+        return None
+    if (
+        card.holder_type is HolderType.INDIVIDUAL
+        and card.father_name is None
+        and card.mother_name is None
+    ):
+        return None
+    if any(
+        f is not None and f.confidence < 0.5
+        for f in (card.name, card.father_name, card.mother_name, card.dob)
+    ):
+        return None
+    return card
 
 
 def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None) -> PanCard:
@@ -155,6 +188,14 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
             attempts.append(whole)
     best: tuple[float, list[TextBox]] | None = None
     for card in attempts:
+        # fast path: text lines by morphology, no CRAFT; kept only when the card is complete
+        t1 = time.perf_counter()
+        quads = find_text_lines(card)
+        _tick(timings, "lines", t1)
+        if quads:
+            fast = _complete(_read_boxes(card, quads, engine, timings))
+            if fast is not None:
+                return fast
         boxes = _ocr(card, engine, timings)
         ev = card_evidence([b.text for b in boxes])
         if best is None or ev > best[0]:
