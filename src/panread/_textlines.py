@@ -8,7 +8,6 @@ does not read as a complete card, the pipeline falls back to CRAFT.
 from __future__ import annotations
 
 import cv2
-import numpy as np
 
 from ._engine import Image, Quad, quad_from_rect
 
