@@ -45,7 +45,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Check style and common bugs with ruff (Python) and the TypeScript compiler (web)."""
+    """Check Python style and common bugs with ruff (the web apps are checked by `web`)."""
     session.install("ruff>=0.8")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -64,10 +64,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def web(session: nox.Session) -> None:
-    """Install, type-check, unit-test (Vitest) and build both web apps."""
+    """Install, build, type-check, format-check (Prettier) and unit-test (Vitest) both web apps."""
     _build_web(session)
     with session.chdir(WEB):
         session.run("npm", "run", "typecheck", external=True)
+        session.run("npm", "run", "format:check", external=True)
         session.run("npm", "test", external=True)
 
 
