@@ -253,18 +253,32 @@ def _pan_of(s: _Seg) -> list[PanCandidate]:
 
 
 def _label_value(label: _Seg, segs: list[_Seg], used: set[int], want_name: bool) -> _Value | None:
-    if label.inline and (_name_like(label.inline) if want_name else find_dates(label.inline)):
-        return _Value(label.inline, label.seg.confidence, (label,))
+    """The value under ``label`` (wrapped lines joined), else the text after it on its line."""
     vals = _below(label, segs, used)
-    if not vals:
-        return None
     if want_name:
         vals = [v for v in vals if _name_like(v.text)]
-        if not vals:
-            return None
-    text = " ".join(v.text for v in vals)
-    conf = min(v.seg.confidence for v in vals)
-    return _Value(text, conf, tuple(vals))
+    if vals:
+        text = " ".join(v.text for v in vals)
+        conf = min(v.seg.confidence for v in vals)
+        return _Value(text, conf, tuple(vals))
+    inline_ok = _name_like(label.inline) if want_name else bool(find_dates(label.inline))
+    if label.inline and inline_ok:
+        return _Value(label.inline, label.seg.confidence, (label,))
+    return None
+
+
+_LABEL_TAIL = re.compile(r"\s*/[^/]*$")
+
+
+def _strip_label_tail(text: str) -> str:
+    """Drop a trailing "/ Name"-like label fragment merged into a value's line."""
+    m = _LABEL_TAIL.search(text)
+    if m and _has(
+        _words(m.group(0)), ("NAME", "FATHER", "FATHERS", "MOTHER", "DATE", "BIRTH"), 0.75
+    ):
+        # the label's Hindi half, read as one or two stray characters, goes too
+        return re.sub(r"\s+(\S{1,2}|\S*[^A-Za-z\s]\S*)$", "", text[: m.start()].rstrip())
+    return text
 
 
 @dataclass
@@ -465,7 +479,8 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
                 )
 
     # --- layout
-    layout = _layout(segs, holder, incorp, has_labels, date_pick)
+    any_label = has_labels or labels[Kind.DOB_LABEL] is not None
+    layout = _layout(segs, holder, incorp, any_label, date_pick)
 
     # --- build fields
     name_f = _name_field(name_v, individual, guessed, "name", warnings)
@@ -539,7 +554,7 @@ def _name_field(
 ) -> Field[str] | None:
     if v is None:
         return None
-    value, corrections = _clean_name(v.text, individual=individual)
+    value, corrections = _clean_name(_strip_label_tail(v.text), individual=individual)
     if len(re.sub(r"[^A-Z]", "", value)) < 2:
         return None
     c = _conf(v.confidence) * (0.85 ** len(corrections)) * (0.95 if guessed else 1.0)
@@ -576,6 +591,6 @@ def _layout(
     if not has_labels:
         old += 2
     if date_pick is not None and date_pick[0].separator == "-":
-        lam += 2
+        lam += 3
     scores = {Layout.NEW: new, Layout.LAMINATED: lam, Layout.OLD: old}
     return max(scores, key=lambda k: (scores[k], k == Layout.NEW))
