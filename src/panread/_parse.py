@@ -81,13 +81,15 @@ class _Seg:
         return self.seg.text
 
 
-_LABEL_KEYS: tuple[tuple[Kind, tuple[str, ...]], ...] = (
-    (Kind.INCORP_LABEL, ("INCORPORATION", "FORMATION", "INCORPORATIONFORMATION")),
-    (Kind.DOB_LABEL, ("BIRTH", "DATEOFBIRTH", "DOB")),
-    (Kind.FATHER_LABEL, ("FATHER", "FATHERS", "FATHERSNAME")),
-    (Kind.MOTHER_LABEL, ("MOTHER", "MOTHERS", "MOTHERSNAME")),
-    (Kind.PAN_LABEL, ("PERMANENT", "ACCOUNT")),
-    (Kind.SIGNATURE, ("SIGNATURE",)),
+# (kind, key words, similarity needed; 0.05 more inside run-together text). Parent labels
+# need a closer match: at 0.8 a firm's "BROTHERS" would pass for "MOTHERS".
+_LABEL_KEYS: tuple[tuple[Kind, tuple[str, ...], float], ...] = (
+    (Kind.INCORP_LABEL, ("INCORPORATION", "FORMATION", "INCORPORATIONFORMATION"), 0.8),
+    (Kind.DOB_LABEL, ("BIRTH", "DATEOFBIRTH", "DOB"), 0.8),
+    (Kind.FATHER_LABEL, ("FATHER", "FATHERS", "FATHERSNAME"), 0.85),
+    (Kind.MOTHER_LABEL, ("MOTHER", "MOTHERS", "MOTHERSNAME"), 0.85),
+    (Kind.PAN_LABEL, ("PERMANENT", "ACCOUNT"), 0.8),
+    (Kind.SIGNATURE, ("SIGNATURE",), 0.8),
 )
 _LABEL_WORDS = (
     "NAME",
@@ -153,9 +155,9 @@ def _classify(seg: Segment) -> _Seg:
     if _is_header(words):
         kind = Kind.HEADER
     else:
-        for k, keys in _LABEL_KEYS:
-            if _has(words, keys) or any(
-                len(key) >= 7 and _contains(words, key, 0.85) for key in keys
+        for k, keys, threshold in _LABEL_KEYS:
+            if _has(words, keys, threshold) or any(
+                len(key) >= 7 and _contains(words, key, threshold + 0.05) for key in keys
             ):
                 kind = k
                 break
@@ -191,6 +193,8 @@ def _clean_name(text: str, *, individual: bool) -> tuple[str, tuple[str, ...]]:
     up = re.sub(r"[^A-Z0-9 .&'()\-]", " ", up)
     up = re.sub(r"(?<![A-Z])'|'(?![A-Z])", "", up)  # keep D'SOUZA, drop stray quotes
     up = re.sub(r"\s+", " ", up).strip(" .-'&")
+    # a "/ Name" label merged onto the value's line leaves a trailing NAME no real name has
+    up = re.sub(r"(?<=\S) NAME$", "", up)
     # OCR often reads the dot of an initial as a comma or drops the space after it
     up = re.sub(r"\b([A-Z])\.(?=[A-Z]{2})", r"\1. ", up)
     return up, tuple(corrections)

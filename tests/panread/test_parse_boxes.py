@@ -198,6 +198,33 @@ def test_company_card_has_no_father_name() -> None:
 
 
 @pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("GANESH EXPORTS BROTHERS", "GANESH EXPORTS BROTHERS"),
+        ("CAPITAL WELFARE TRUST NAME", "CAPITAL WELFARE TRUST"),
+    ],
+)
+def test_firm_names_are_not_mistaken_for_labels(printed: str, name: str) -> None:
+    """A firm called "... BROTHERS" keeps its name; a merged trailing "NAME" label is dropped."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "AAFFG1234K",
+            "/ Name",
+            printed,
+            "/ Date of Incorporation/Formation",
+            "11/01/1996",
+        ),
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == name
+    assert card.father_name is None
+    assert card.mother_name is None
+
+
+@pytest.mark.parametrize(
     ("letter", "holder"),
     [
         ("P", HolderType.INDIVIDUAL),
