@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from panread import HolderType, Layout, NoCardFoundError, TextBox, parse_text_boxes
+from panread import HolderType, Layout, NoCardFoundError, PanCard, TextBox, parse_text_boxes
 from panread._engine import quad_from_rect
 
 TODAY = dt.date(2026, 11, 24)
@@ -257,16 +257,18 @@ def test_unknown_fourth_letter_gives_no_holder_type_and_a_warning() -> None:
     assert any("4th letter" in w for w in card.warnings)
 
 
+def old_card_with_pan(pan: str) -> PanCard:
+    """An older card of RAJU PANDA (father KRISH PANDA) whose PAN line reads ``pan``."""
+    return parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", pan),
+        today=TODAY,
+    )
+
+
 def test_pan_corrections_are_listed_and_lower_confidence() -> None:
     """Digits read as letters (and back) are fixed by position, each fix warned about."""
-    clean = parse_text_boxes(
-        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "ABCPP1234F"),
-        today=TODAY,
-    )
-    fixed = parse_text_boxes(
-        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "A8CPP l23AF"),
-        today=TODAY,
-    )
+    clean = old_card_with_pan("ABCPP1234F")
+    fixed = old_card_with_pan("A8CPP l23AF")
     assert fixed.pan is not None
     assert clean.pan is not None
     assert fixed.pan.value == "ABCPP1234F"
@@ -277,14 +279,8 @@ def test_pan_corrections_are_listed_and_lower_confidence() -> None:
 
 def test_pan_initial_mismatch_is_evidence_not_a_rule() -> None:
     """A 5th letter that differs from the surname initial keeps the PAN, with less confidence."""
-    match = parse_text_boxes(
-        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "ABCPP1234F"),
-        today=TODAY,
-    )
-    other = parse_text_boxes(
-        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", "02/10/1988", "ABCPQ1234F"),
-        today=TODAY,
-    )
+    match = old_card_with_pan("ABCPP1234F")
+    other = old_card_with_pan("ABCPQ1234F")
     assert other.pan is not None
     assert match.pan is not None
     assert other.pan.value == "ABCPQ1234F"
