@@ -63,7 +63,10 @@ def _has(words: list[str], targets: tuple[str, ...], threshold: float = 0.8) -> 
     candidates = list(words) + [a + b for a, b in itertools.pairwise(words)]
     for w in candidates:
         for t in targets:
-            if abs(len(w) - len(t)) <= 3 and _similar(w, t) >= threshold:
+            if len(t) <= 3:  # too short to match fuzzily: 'OB' is not 'DOB'
+                if w == t:
+                    return True
+            elif abs(len(w) - len(t)) <= 3 and _similar(w, t) >= threshold:
                 return True
     return False
 
@@ -134,6 +137,12 @@ def _is_header(words: list[str]) -> bool:
     return _has(words, ("DEPARTMENT",)) and _has(words, ("TAX",), 0.99)
 
 
+def _reads_as_pan(text: str) -> bool:
+    """Whether ``text`` is little more than a PAN (so never a label, whatever it resembles)."""
+    compact = re.sub(r"[^A-Za-z0-9]", "", text)
+    return 10 <= len(compact) <= 12 and bool(find_pan_candidates(text, max_corrections=3))
+
+
 def _inline_after_label(text: str) -> str:
     """The part of a label segment after its last label word (e.g. '/NAME: RAVI' -> 'RAVI')."""
     tokens = text.split()
@@ -152,7 +161,9 @@ def _classify(seg: Segment) -> _Seg:
     mixed = bool(re.search(r"[a-z]", text))
     slash = "/" in text
     kind = Kind.VALUE
-    if _is_header(words):
+    if _reads_as_pan(text):
+        pass
+    elif _is_header(words):
         kind = Kind.HEADER
     else:
         for k, keys, threshold in _LABEL_KEYS:
@@ -219,7 +230,7 @@ def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
     for s in segs:
         if id(s) in used or s is label or s.kind != Kind.VALUE:
             continue
-        if s.seg.top < label.seg.center_y + 0.2 * h or s.seg.top > label.seg.bottom + 3.5 * h:
+        if s.seg.center_y < label.seg.bottom or s.seg.top > label.seg.bottom + 3.5 * h:
             continue
         if s.seg.right < label.seg.left - h or s.seg.left > label.seg.right + 3 * h:
             continue
@@ -240,13 +251,20 @@ def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
             continue
         if abs(s.seg.left - first.seg.left) > 2 * max(first.seg.height, 1.0):
             continue
-        if not _name_like(s.text) or find_dates(s.text) or _pan_of(s):
+        if not _name_like(s.text) or find_dates(s.text) or _pan_of(s) or _label_like(s.text):
             break
         if _has(_words(s.text), ("NAME", "FATHER", "MOTHER", "BIRTH", "DATE"), 0.8):
             break
         out.append(s)
         last = s
     return out
+
+
+def _label_like(text: str) -> bool:
+    """Whether unclassified text looks like a label: names are printed in capitals, without '/'."""
+    letters = [c for c in text if c.isalpha()]
+    lower = sum(1 for c in letters if c.islower())
+    return "/" in text or (len(letters) >= 4 and lower >= 0.4 * len(letters))
 
 
 def _pan_of(s: _Seg) -> list[PanCandidate]:

@@ -18,6 +18,7 @@ from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
 from ._locate import find_card, order_quad, warp_card
 from ._parse import card_evidence, parse_text_boxes
+from ._skew import deskew
 from ._textlines import find_text_lines
 from ._types import HolderType, PanCard
 
@@ -188,6 +189,7 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
             attempts.append(whole)
     best: tuple[float, list[TextBox]] | None = None
     for card in attempts:
+        card = deskew(card)
         # fast path: text lines by morphology, no CRAFT; kept only when the card is complete
         t1 = time.perf_counter()
         quads = find_text_lines(card)
@@ -210,6 +212,7 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
             crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
             if crop.shape[0] > crop.shape[1] * 1.2:
                 crop = np.ascontiguousarray(np.rot90(crop, k=-1))
+            crop = deskew(crop)
             boxes = _ocr(crop, engine, timings)
             ev = card_evidence([b.text for b in boxes])
             if best is None or ev > best[0]:
