@@ -313,3 +313,73 @@ def test_boxes_with_no_card_text_raise_no_card_found() -> None:
     """Text that has nothing of a PAN card raises NoCardFoundError."""
     with pytest.raises(NoCardFoundError, match="No PAN card"):
         parse_text_boxes(lines("HELLO WORLD", "GROCERY LIST"), today=TODAY)
+
+
+def test_a_pan_read_like_a_label_word_is_still_the_pan() -> None:
+    """'HLSHSO8O2B' ends in 'O', 'B' ('DOB'-ish) but is a PAN line, not a date-of-birth label."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "HLSHSO8O2B",
+            "/ Name",
+            "SUMIT ARORA HUF",
+            "/ Date of Incorporation/Formation",
+            "26/07/1980",
+        ),
+        today=TODAY,
+    )
+    assert card.pan is not None
+    assert card.pan.value == "HLSHS0802B"
+    assert card.holder_type is HolderType.HUF
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1980, 7, 26)
+
+
+def test_value_whose_box_overlaps_its_label_box_is_read_under_it() -> None:
+    """A small label box and a tall value box just under it may overlap: still label, value."""
+
+    def box(text: str, y0: float, y1: float) -> TextBox:
+        return TextBox(text, 0.95, quad_from_rect(80, y0, 80 + 18 * len(text), y1))
+
+    card = parse_text_boxes(
+        [
+            box("INCOME TAX DEPARTMENT", 55, 100),
+            box("/PERMANENT ACCOUNT NUMBER", 151, 181),
+            box("ECIPG9074T", 176, 213),
+            box("/NAME", 225, 242),
+            box("SIVA RAMA KRISHNA NEGI", 236, 271),
+            box("/FATHER'S NAME", 285, 305),
+            box("LAKSHMI NARASIMHA SWAMY NEGI", 298, 331),
+            box("/DATE OF BIRTH", 345, 365),
+            box("26-08-1948", 365, 390),
+        ],
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "SIVA RAMA KRISHNA NEGI"
+    assert card.father_name is not None
+    assert card.father_name.value == "LAKSHMI NARASIMHA SWAMY NEGI"
+
+
+def test_an_unreadable_mixed_case_label_does_not_join_the_name_above() -> None:
+    """Names are printed in capitals: a garbled "/ Date of Birth" label is not a wrapped line."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "KVPPC3244K",
+            "/ Name",
+            "SAURABH NATH CHOPRA",
+            "/ Father's Name",
+            "VIKAS RAJ CHOPRA",
+            ("Wae ara / Dale Dutha", 0.15),
+            "10/11/1945",
+            step=32,
+        ),
+        today=TODAY,
+    )
+    assert card.father_name is not None
+    assert card.father_name.value == "VIKAS RAJ CHOPRA"
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1945, 11, 10)
