@@ -267,6 +267,18 @@ def _label_like(text: str) -> bool:
     return "/" in text or (len(letters) >= 4 and lower >= 0.4 * len(letters))
 
 
+def _plausible_name_line(s: _Seg) -> bool:
+    """Whether an unlabelled line can be a name: read with some confidence, or at least
+    shaped like a name (capitals, no digits; OCR of Hindi print is digits and lower case)."""
+    if not _name_like(s.text):
+        return False
+    if s.seg.confidence >= 0.2:
+        return True
+    letters = [c for c in s.text if c.isalpha()]
+    lower = sum(1 for c in letters if c.islower())
+    return s.seg.confidence >= 0.02 and not re.search(r"\d", s.text) and lower < 0.5 * len(letters)
+
+
 def _pan_of(s: _Seg) -> list[PanCandidate]:
     compact = re.sub(r"\s+", "", s.text)
     if len(compact) > 16:
@@ -367,23 +379,30 @@ def _split_unlabelled(lines: list[_Seg], individual: bool) -> tuple[list[_Seg], 
     return lines[:k], lines[k:]
 
 
-def card_evidence(texts: Sequence[str]) -> float:
-    """How much ``texts`` look like a PAN card's (used to choose an orientation)."""
+def card_evidence(boxes: Sequence[TextBox]) -> float:
+    """How much ``boxes`` read like a PAN card's (used to choose an orientation and a crop).
+
+    Card words, dates and PANs count; a PAN whose 4th letter names no holder type counts
+    little, and text the recogniser was barely sure of counts half.
+    """
     score = 0.0
-    for t in texts:
+    for box in boxes:
+        t = box.text
         words = _words(t)
+        points = 0.0
         if _is_header(words):
-            score += 2
+            points += 2
         if _has(words, ("PERMANENT", "ACCOUNT", "BIRTH", "FATHER", "FATHERS", "INCORPORATION")):
-            score += 2
+            points += 2
         if _has(words, ("NAME",), 0.75):
-            score += 1
+            points += 1
         compact = re.sub(r"\s+", "", t)
         if len(compact) <= 16:
             for c in find_pan_candidates(t)[:1]:
-                score += 4 - len(c.corrections)
+                points += 4 - len(c.corrections) if holder_type_of(c.value) else 1
         if find_dates(t):
-            score += 2
+            points += 2
+        score += points if box.confidence >= 0.1 else points / 2
     return score
 
 
@@ -479,8 +498,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
             and s.seg.center_y > header_bottom
             and s.seg.center_y < stop
             and s.seg.left < 0.45 * card_right
-            and s.seg.confidence >= 0.2
-            and _name_like(s.text)
+            and _plausible_name_line(s)
         ]
         if lines:
             guessed = True
@@ -512,6 +530,11 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
     mother_f = (
         None if not individual else _name_field(mother_v, True, False, "mother's name", warnings)
     )
+    if name_f is not None and individual:
+        parent_f = father_f or mother_f
+        name_f = _split_shared_surname(name_f, parent_f, "name", warnings)
+        father_f = _split_shared_surname(father_f, name_f, "father's name", warnings)
+        mother_f = _split_shared_surname(mother_f, name_f, "mother's name", warnings)
     pan_f = None
     if pan_pick is not None:
         cand, seg = pan_pick
@@ -583,6 +606,35 @@ def _name_field(
     for corr in corrections:
         warnings.append(f"{what[0].upper()}{what[1:]} corrected: {corr}.")
     return Field(value, _clamp(c), v.text, corrections)
+
+
+def _split_shared_surname(
+    f: Field[str] | None, other: Field[str] | None, what: str, warnings: list[str]
+) -> Field[str] | None:
+    """Split a surname the recogniser ran into the word before it ('GURPREETARORA').
+
+    Family members usually share a surname, so a word of ``f`` that ends with the other
+    name's last word (4+ letters) with at least 3 letters before it is two words. Shorter
+    surnames are left alone: GOPAL does not end in the surname PAL.
+    """
+    if f is None or other is None:
+        return f
+    surname = other.value.split()[-1]
+    if len(surname) < 4 or not surname.isalpha():
+        return f
+    words = f.value.split()
+    fixed = [
+        f"{w[: -len(surname)]} {surname}"
+        if w.endswith(surname) and len(w) >= len(surname) + 3
+        else w
+        for w in words
+    ]
+    if fixed == words:
+        return f
+    value = " ".join(fixed)
+    correction = f"'{f.value}' split as '{value}'"
+    warnings.append(f"{what[0].upper()}{what[1:]} corrected: {correction}.")
+    return Field(value, _clamp(f.confidence * 0.9), f.raw, (*f.corrections, correction))
 
 
 def _layout(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -18,6 +19,7 @@ from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
 from ._locate import find_card, order_quad, warp_card
 from ._parse import card_evidence, parse_text_boxes
+from ._reread import reread_fields
 from ._skew import deskew
 from ._textlines import find_text_lines
 from ._types import HolderType, PanCard
@@ -78,7 +80,8 @@ def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
     r = pts @ rot.T
     x0, y0 = r.min(axis=0)
     x1, y1 = r.max(axis=0)
-    mx, my = 0.08 * (x1 - x0) + 8 / scale, 0.08 * (y1 - y0) + 8 / scale
+    # generous above and below: small print at the card's edge may have gone undetected
+    mx, my = 0.08 * (x1 - x0) + 8 / scale, 0.15 * (y1 - y0) + 8 / scale
     corners = np.array(
         [[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]]
     )
@@ -112,56 +115,90 @@ def _text_angle(quads: Sequence[Quad]) -> float:
 
 def _read_boxes(
     card: Image, quads: list[Quad], engine: OcrEngine, timings: dict[str, float] | None
-) -> list[TextBox]:
-    """Recognise ``quads`` on ``card``; if that does not look like a card, try it upside down."""
+) -> tuple[list[TextBox], Image]:
+    """Recognise ``quads`` on ``card``; if that does not look like a card, try it upside down.
+
+    Returns the boxes and the image their coordinates refer to (``card``, or it turned 180°).
+    """
     t0 = time.perf_counter()
     boxes = engine.recognize(card, quads)
     t0 = _tick(timings, "recognize", t0)
-    evidence = card_evidence([b.text for b in boxes])
+    evidence = card_evidence(boxes)
     if evidence >= _GOOD_EVIDENCE:
-        return boxes
+        return boxes, card
     h, w = card.shape[:2]
     flipped = np.ascontiguousarray(card[::-1, ::-1])
     boxes_180 = engine.recognize(flipped, _rotate_quads_180(quads, w, h))
     _tick(timings, "recognize", t0)
-    if card_evidence([b.text for b in boxes_180]) > evidence:
-        return boxes_180
-    return boxes
+    if card_evidence(boxes_180) > evidence:
+        return boxes_180, flipped
+    return boxes, card
 
 
-def _ocr(card: Image, engine: OcrEngine, timings: dict[str, float] | None) -> list[TextBox]:
+def _ocr(
+    card: Image, engine: OcrEngine, timings: dict[str, float] | None
+) -> tuple[list[TextBox], Image]:
     """CRAFT on a small copy of the card, recognition on the card itself."""
     t0 = time.perf_counter()
     det, scale = _resize_to_width(card, DETECT_WIDTH)
     quads = engine.detect(det)
     _tick(timings, "detect", t0)
     if not quads:
-        return []
+        return [], card
     return _read_boxes(card, _scale_quads(quads, 1.0 / scale), engine, timings)
 
 
-def _complete(boxes: list[TextBox]) -> PanCard | None:
-    """The parsed card if it has every field a card of its kind prints, cleanly; else None."""
+def _parse(boxes: list[TextBox]) -> PanCard | None:
     try:
-        card = parse_text_boxes(boxes)
+        return parse_text_boxes(boxes)
     except NoCardFoundError:
         return None
+
+
+def _is_complete(card: PanCard) -> bool:
+    """Whether ``card`` has every field a card of its kind prints, read cleanly."""
     if card.pan is None or len(card.pan.corrections) > 1 or card.pan.confidence < 0.6:
-        return None
+        return False
     if card.name is None or card.dob is None or card.holder_type is None:
-        return None
+        return False
     if (
         card.holder_type is HolderType.INDIVIDUAL
         and card.father_name is None
         and card.mother_name is None
     ):
-        return None
-    if any(
-        f is not None and f.confidence < 0.5
+        return False
+    return all(
+        f is None or f.confidence >= 0.5
         for f in (card.name, card.father_name, card.mother_name, card.dob)
-    ):
-        return None
-    return card
+    )
+
+
+def _complete(boxes: list[TextBox]) -> PanCard | None:
+    """The parsed card if it is complete (see :func:`_is_complete`), else None."""
+    card = _parse(boxes)
+    return card if card is not None and _is_complete(card) else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What one crop of the image read as: its boxes, the card parsed from them, and a rank.
+
+    Readings rank by the summed confidence of the fields found, then by card evidence.
+    """
+
+    boxes: list[TextBox]
+    card: PanCard | None
+    rank: tuple[float, float]
+
+
+def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
+    boxes = reread_fields(image, boxes, engine)
+    card = _parse(boxes)
+    found = 0.0
+    if card is not None:
+        fields = (card.pan, card.name, card.father_name, card.mother_name, card.dob)
+        found = sum(f.confidence for f in fields if f is not None)
+    return _Reading(boxes, card, (found, card_evidence(boxes)))
 
 
 def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None) -> PanCard:
@@ -187,7 +224,7 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
             attempts.insert(0, whole)
         else:
             attempts.append(whole)
-    best: tuple[float, list[TextBox]] | None = None
+    best: _Reading | None = None
     for card in attempts:
         card = deskew(card)
         # fast path: text lines by morphology, no CRAFT; kept only when the card is complete
@@ -195,31 +232,29 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
         quads = find_text_lines(card)
         _tick(timings, "lines", t1)
         if quads:
-            fast = _complete(_read_boxes(card, quads, engine, timings))
+            fast = _complete(_read_boxes(card, quads, engine, timings)[0])
             if fast is not None:
                 return fast
-        boxes = _ocr(card, engine, timings)
-        ev = card_evidence([b.text for b in boxes])
-        if best is None or ev > best[0]:
-            best = (ev, boxes)
-        if ev >= _GOOD_EVIDENCE:
+        reading = _assess(*_ocr(card, engine, timings), engine)
+        if reading.card is not None and _is_complete(reading.card):
+            return reading.card
+        if best is None or reading.rank > best.rank:
+            best = reading
+        if reading.rank[1] >= _GOOD_EVIDENCE:
             break
-    if best is None or best[0] < _GOOD_EVIDENCE:
-        t1 = time.perf_counter()
-        crop = _locate_by_text(rgb, engine)
-        _tick(timings, "locate_text", t1)
-        if crop is not None and min(crop.shape[:2]) >= 16:
-            crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
-            if crop.shape[0] > crop.shape[1] * 1.2:
-                crop = np.ascontiguousarray(np.rot90(crop, k=-1))
-            crop = deskew(crop)
-            boxes = _ocr(crop, engine, timings)
-            ev = card_evidence([b.text for b in boxes])
-            if best is None or ev > best[0]:
-                best = (ev, boxes)
-    if best is None or not best[1]:
+    # no complete card yet: the outline found may be wrong, so try where the text is
+    t1 = time.perf_counter()
+    crop = _locate_by_text(rgb, engine)
+    _tick(timings, "locate_text", t1)
+    if crop is not None and min(crop.shape[:2]) >= 16:
+        crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
+        if crop.shape[0] > crop.shape[1] * 1.2:
+            crop = np.ascontiguousarray(np.rot90(crop, k=-1))
+        reading = _assess(*_ocr(deskew(crop), engine, timings), engine)
+        if best is None or reading.rank > best.rank:
+            best = reading
+    if best is None or not best.boxes:
         raise NoCardFoundError("No PAN card found in the image: no text could be detected.")
-    t2 = time.perf_counter()
-    card_result = parse_text_boxes(best[1])
-    _tick(timings, "parse", t2)
-    return card_result
+    if best.card is None:
+        return parse_text_boxes(best.boxes)  # raises NoCardFoundError with its reason
+    return best.card

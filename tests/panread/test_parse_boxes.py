@@ -383,3 +383,39 @@ def test_an_unreadable_mixed_case_label_does_not_join_the_name_above() -> None:
     assert card.father_name.value == "VIKAS RAJ CHOPRA"
     assert card.dob is not None
     assert card.dob.value == dt.date(1945, 11, 10)
+
+
+@pytest.mark.parametrize(
+    ("father_read", "father"),
+    [
+        ("GURPREETARORA", "GURPREET ARORA"),  # surname run into the first name: split
+        ("GURPREET ARORA", "GURPREET ARORA"),  # already apart: unchanged
+        ("ARORA", "ARORA"),  # the surname alone is not split
+    ],
+)
+def test_surname_run_into_the_word_before_is_split(father_read: str, father: str) -> None:
+    """Family members share a surname: 'GURPREETARORA' under 'VARUN ARORA' is two words."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "VARUN ARORA",
+            father_read,
+            "01/10/2002",
+            "Permanent Account Number",
+            "CTAPA3410T",
+        ),
+        today=TODAY,
+    )
+    assert card.father_name is not None
+    assert card.father_name.value == father
+    assert any("split" in w for w in card.warnings) == (father_read != father)
+
+
+def test_short_surnames_are_not_split_off() -> None:
+    """A 3-letter surname (PAL) is too short to split: GOPAL stays one word."""
+    card = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAVI PAL", "GOPAL PAL", "01/10/2002", "ABCPP1234F"),
+        today=TODAY,
+    )
+    assert card.father_name is not None
+    assert card.father_name.value == "GOPAL PAL"
