@@ -76,6 +76,8 @@ class PanCandidate:
     raw: str
     corrections: tuple[str, ...]
     start: int
+    doubts: tuple[str, ...] = ()
+    """Characters kept as read although the recogniser gave a valid rival a fair chance."""
 
 
 def mask_pan(pan: str) -> str:
@@ -93,22 +95,44 @@ def holder_type_of(pan: str) -> HolderType | None:
 Alternatives = tuple[tuple[str, float], ...]
 
 
+def _valid(ch: str, want_letter: bool) -> bool:
+    return ("A" <= ch <= "Z") if want_letter else ("0" <= ch <= "9")
+
+
 def _fix(ch: str, alts: Alternatives, want_letter: bool) -> str | None:
     """The best letter/digit for ``ch``: the recogniser's own next guess, else a lookalike."""
     for alt, prob in alts:
         alt = alt.upper()
-        if prob >= 0.02 and (("A" <= alt <= "Z") if want_letter else ("0" <= alt <= "9")):
+        if prob >= 0.02 and _valid(alt, want_letter):
             return alt
     return (_TO_LETTER if want_letter else _TO_DIGIT).get(ch)
 
 
-def _correct(window: list[tuple[str, Alternatives]]) -> tuple[str, tuple[str, ...]] | None:
+_DOUBT = 0.15
+"""A rival guess at least this likely makes a character doubtful."""
+
+
+def _doubt(i: int, ch: str, alts: Alternatives, want_letter: bool) -> str | None:
+    for alt, prob in alts:
+        alt = alt.upper()
+        if alt != ch and prob >= _DOUBT and _valid(alt, want_letter):
+            return f"position {i + 1}: '{ch}' or '{alt}'"
+    return None
+
+
+def _correct(
+    window: list[tuple[str, Alternatives]],
+) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
     out = []
     corrections = []
+    doubts = []
     for i, (ch, alts) in enumerate(window):
         want_letter = i in _LETTER_POSITIONS
-        if ("A" <= ch <= "Z") if want_letter else ("0" <= ch <= "9"):
+        if _valid(ch, want_letter):
             out.append(ch)
+            doubt = _doubt(i, ch, alts, want_letter)
+            if doubt is not None:
+                doubts.append(doubt)
             continue
         fixed = _fix(ch, alts, want_letter)
         if fixed is None:
@@ -116,7 +140,7 @@ def _correct(window: list[tuple[str, Alternatives]]) -> tuple[str, tuple[str, ..
         out.append(fixed)
         kind = "letter" if want_letter else "digit"
         corrections.append(f"position {i + 1}: '{ch}' read as {kind} '{fixed}'")
-    return "".join(out), tuple(corrections)
+    return "".join(out), tuple(corrections), tuple(doubts)
 
 
 _SKIP = frozenset(" \t.,:;_-'\"`")
@@ -142,9 +166,9 @@ def find_pan_candidates(
         fixed = _correct(window)
         if fixed is None:
             continue
-        value, corrections = fixed
+        value, corrections, doubts = fixed
         if len(corrections) <= max_corrections:
             raw = "".join(c for c, _ in window)
-            found.append(PanCandidate(value, raw, corrections, start))
+            found.append(PanCandidate(value, raw, corrections, start, doubts))
     found.sort(key=lambda c: (len(c.corrections), c.start))
     return found

@@ -541,6 +541,9 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
         c = _conf(seg.seg.confidence) * (0.85 ** len(cand.corrections))
         for corr in cand.corrections:
             warnings.append(f"PAN corrected at {corr}.")
+        for doubt in cand.doubts:
+            c *= 0.85
+            warnings.append(f"PAN character unclear at {doubt}.")
         initial = _surname_initial(name_f.value, individual) if name_f else None
         if initial is not None:
             if cand.value[4] == initial:

@@ -419,3 +419,31 @@ def test_short_surnames_are_not_split_off() -> None:
     )
     assert card.father_name is not None
     assert card.father_name.value == "GOPAL PAL"
+
+
+def test_pan_letter_the_recogniser_was_unsure_of_is_flagged() -> None:
+    """A letter read as 'I' with a fair chance of 'J' is kept, flagged, and costs confidence."""
+    sure = tuple(((c, 1.0),) for c in "TQITR9498Q")
+    unsure = list(sure)
+    unsure[2] = (("I", 0.62), ("J", 0.22), ("U", 0.14))
+
+    def read(alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> PanCard:
+        boxes = lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "TQITR9498Q",
+            "/ Name",
+            "TATA QUARTZ TRUST",
+            "/ Date of Incorporation/Formation",
+            "05/04/2010",
+        )
+        boxes[2] = TextBox("TQITR9498Q", 0.99, boxes[2].box, alternatives)
+        return parse_text_boxes(boxes, today=TODAY)
+
+    clear, doubtful = read(sure), read(tuple(unsure))
+    assert clear.pan is not None
+    assert doubtful.pan is not None
+    assert doubtful.pan.value == clear.pan.value == "TQITR9498Q"
+    assert doubtful.pan.confidence < clear.pan.confidence
+    assert "PAN character unclear at position 3: 'I' or 'J'." in doubtful.warnings
+    assert not any("unclear" in w for w in clear.warnings)

@@ -1,0 +1,87 @@
+"""Second looks at garbled field lines, with an engine whose reading depends on the crop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from panread._engine import Image, Quad, TextBox, quad_from_rect
+from panread._reread import PADDINGS, reread_fields
+
+CARD = np.zeros((630, 1000, 3), dtype=np.uint8)
+BOX = quad_from_rect(100, 200, 300, 240)  # 40 px high
+
+
+class CropSensitiveEngine:
+    """Reads ``tight`` from a crop as tall as BOX and ``loose`` from a taller one."""
+
+    def __init__(self, tight: str, loose: str, loose_confidence: float = 0.9) -> None:
+        self.tight, self.loose, self.loose_confidence = tight, loose, loose_confidence
+        self.recognised: list[Quad] = []
+
+    def load(self) -> None:
+        pass
+
+    def detect(self, image: Image) -> list[Quad]:
+        return []
+
+    def recognize(self, image: Image, boxes: Sequence[Quad]) -> list[TextBox]:
+        self.recognised.extend(boxes)
+        out = []
+        for q in boxes:
+            height = q[3][1] - q[0][1]
+            if height > 41:
+                out.append(TextBox(self.loose, self.loose_confidence, q))
+            else:
+                out.append(TextBox(self.tight, 0.9, q))
+        return out
+
+
+def test_garbled_date_is_replaced_by_a_reading_that_parses() -> None:
+    """'17/04/tona' is read again from looser crops; the parsed reading replaces it."""
+    engine = CropSensitiveEngine(tight="17/04/tona", loose="17/04/1994", loose_confidence=0.8)
+    (box,) = reread_fields(CARD, [TextBox("17/04/tona", 0.17, BOX)], engine)
+    assert box.text == "17/04/1994"
+    assert box.box == BOX  # geometry stays the line's own
+    assert box.confidence == pytest.approx(0.17)  # a second look keeps the first one's doubt
+    assert len(engine.recognised) == len(PADDINGS)
+
+
+def test_pan_needing_many_corrections_is_read_again() -> None:
+    """A PAN that needs 2+ corrections is replaced by a reading that needs fewer."""
+    engine = CropSensitiveEngine(tight="", loose="HLSHS0802B")
+    (box,) = reread_fields(CARD, [TextBox("HLSHSO8O2B", 0.9, BOX)], engine)
+    assert box.text == "HLSHS0802B"
+
+
+def test_lines_that_parse_are_never_read_again() -> None:
+    """Clean dates, clean PANs and ordinary text cost no recognition."""
+    engine = CropSensitiveEngine(tight="x", loose="y")
+    boxes = [
+        TextBox("17/04/1994", 0.9, BOX),
+        TextBox("ABCPR1234F", 0.9, BOX),
+        TextBox("INDUS NARMADA MOTORS & CO", 0.9, BOX),
+    ]
+    assert reread_fields(CARD, boxes, engine) == boxes
+    assert engine.recognised == []
+
+
+def test_a_line_no_crop_can_fix_is_kept_as_read() -> None:
+    """When no second look parses either, the first reading stays."""
+    engine = CropSensitiveEngine(tight="17/04/tona", loose="17/04/t0na")
+    boxes = [TextBox("17/04/tona", 0.2, BOX)]
+    assert reread_fields(CARD, boxes, engine) == boxes
+
+
+def test_second_looks_are_centred_on_the_line() -> None:
+    """Each crop keeps the line's centre, at least its width, and a different height."""
+    engine = CropSensitiveEngine(tight="", loose="")
+    reread_fields(CARD, [TextBox("17/04/tona", 0.2, BOX)], engine)
+    for q in engine.recognised:
+        xs, ys = [p[0] for p in q], [p[1] for p in q]
+        assert sum(xs) / 4 == pytest.approx(200)
+        assert sum(ys) / 4 == pytest.approx(220)
+        assert max(xs) - min(xs) >= 200
+        assert max(ys) - min(ys) != pytest.approx(40)
