@@ -173,12 +173,6 @@ def _is_complete(card: PanCard) -> bool:
     )
 
 
-def _complete(boxes: list[TextBox]) -> PanCard | None:
-    """The parsed card if it is complete (see :func:`_is_complete`), else None."""
-    card = _parse(boxes)
-    return card if card is not None and _is_complete(card) else None
-
-
 @dataclass(frozen=True, slots=True)
 class _Reading:
     """What one crop of the image read as: its boxes, the card parsed from them, and a rank.
@@ -232,9 +226,11 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
         quads = find_text_lines(card)
         _tick(timings, "lines", t1)
         if quads:
-            fast = _complete(_read_boxes(card, quads, engine, timings)[0])
-            if fast is not None:
-                return fast
+            fast = _assess(*_read_boxes(card, quads, engine, timings), engine)
+            if fast.card is not None and _is_complete(fast.card):
+                return fast.card
+            if best is None or fast.rank > best.rank:
+                best = fast
         reading = _assess(*_ocr(card, engine, timings), engine)
         if reading.card is not None and _is_complete(reading.card):
             return reading.card

@@ -2,10 +2,12 @@
 
 The recogniser is sensitive to how tightly a line is cropped: a crop with a little more or
 less margin often reads a character it missed. A line shaped like a date that does not parse,
-or shaped like a PAN that reads as none, is read again from a few differently padded crops,
-and the first reading that parses (for a PAN: with fewer corrections) replaces it, keeping the
-lower confidence of the two. Lines that already parse are never touched, so this costs nothing
-on a clean read.
+or shaped like a PAN that needs two or more corrections, is read again from a few differently
+padded crops, and the first reading that parses (for a PAN: with fewer corrections) replaces
+it, keeping the lower confidence of the two. A PAN with a letter 'O' gets the same second look
+for one thing only: a tight crop cuts the tail off a 'Q', so a looser crop that sees 'Q' there
+(and nothing else different) is believed; the recogniser does not invent tails. Other lines
+are never touched, so a clean read costs nothing.
 """
 
 from __future__ import annotations
@@ -42,27 +44,45 @@ def _pad(q: Quad, dx: float, dy: float) -> Quad:
     )
 
 
-def _pan_corrections(text: str) -> int | None:
+def _pan_reading(text: str) -> tuple[str, int] | None:
+    """(PAN, corrections needed) for a PAN-shaped line; ("", 5) if it reads as none."""
     compact = re.sub(r"[^A-Za-z0-9]", "", text)
     if not 9 <= len(compact) <= 12 or sum(c.isdigit() for c in compact) < 2:
         return None  # not shaped like a PAN line
     found = find_pan_candidates(text, max_corrections=4)
-    return len(found[0].corrections) if found else 5
+    return (found[0].value, len(found[0].corrections)) if found else ("", 5)
+
+
+def _tail_found(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` with some letter 'O's read as 'Q'."""
+    return (
+        len(before) == len(after) == 10
+        and before != after
+        and all(a == b or (a, b) == ("O", "Q") for a, b in zip(before, after, strict=True))
+    )
 
 
 def _better(box: TextBox, again: TextBox) -> bool:
     """Whether ``again`` reads ``box``'s field where ``box`` did not (or with fewer fixes)."""
     if _DATE_START.search(box.text):
         return bool(find_dates(again.text))
-    before, after = _pan_corrections(box.text), _pan_corrections(again.text)
-    return before is not None and after is not None and after < before
+    before, after = _pan_reading(box.text), _pan_reading(again.text)
+    if before is None or after is None:
+        return False
+    if before[1] >= 2:
+        return after[1] < before[1]
+    return after[1] <= before[1] and _tail_found(before[0], after[0])
 
 
 def _needs_second_look(box: TextBox) -> bool:
     if _DATE_START.search(box.text):
         return not find_dates(box.text)
-    corrections = _pan_corrections(box.text)
-    return corrections is not None and corrections >= 2
+    pan = _pan_reading(box.text)
+    if pan is None:
+        return False
+    value, corrections = pan
+    # a 'Q' whose tail the crop cut off reads as 'O': letters only, so digits 6-9 are skipped
+    return corrections >= 2 or "O" in value[:5] + value[9:]
 
 
 def reread_fields(card: Image, boxes: Sequence[TextBox], engine: OcrEngine) -> list[TextBox]:

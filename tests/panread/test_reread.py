@@ -85,3 +85,18 @@ def test_second_looks_are_centred_on_the_line() -> None:
         assert sum(ys) / 4 == pytest.approx(220)
         assert max(xs) - min(xs) >= 200
         assert max(ys) - min(ys) != pytest.approx(40)
+
+
+def test_a_q_whose_tail_a_tight_crop_cut_off_is_found_again() -> None:
+    """'PVOPN2113X' read again looser as 'PVQPN2113X': the Q is believed."""
+    engine = CropSensitiveEngine(tight="PVOPN2113X", loose="PVQPN2113X")
+    (box,) = reread_fields(CARD, [TextBox("PVOPN2113X", 0.97, BOX)], engine)
+    assert box.text == "PVQPN2113X"
+
+
+@pytest.mark.parametrize("loose", ["PVQPN2118X", "PVOPN2113X", "PVCPN2113X"])
+def test_a_second_look_at_an_o_changes_nothing_but_o_to_q(loose: str) -> None:
+    """Any other difference (or none) leaves the PAN as first read."""
+    engine = CropSensitiveEngine(tight="PVOPN2113X", loose=loose)
+    boxes = [TextBox("PVOPN2113X", 0.97, BOX)]
+    assert reread_fields(CARD, boxes, engine) == boxes
