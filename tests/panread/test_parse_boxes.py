@@ -423,8 +423,9 @@ def test_short_surnames_are_not_split_off() -> None:
 
 def test_pan_letter_the_recogniser_was_unsure_of_is_flagged() -> None:
     """A letter read as 'I' with a fair chance of 'J' is kept, flagged, and costs confidence."""
-    sure = tuple(((c, 1.0),) for c in "TQITR9498Q")
-    unsure = list(sure)
+    Alternatives = tuple[tuple[str, float], ...]
+    sure: tuple[Alternatives, ...] = tuple(((c, 1.0),) for c in "TQITR9498Q")
+    unsure: list[Alternatives] = list(sure)
     unsure[2] = (("I", 0.62), ("J", 0.22), ("U", 0.14))
 
     def read(alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> PanCard:
