@@ -174,7 +174,8 @@ def _classify(seg: Segment) -> _Seg:
                 break
         else:
             long_words = [w for w in words if len(w) > 2]
-            tails = [w[-4:] for w in words if len(w) >= 4]
+            # a label glued to junk ('TAINAME'); SUBRAMANIAM's 'NIAM' is no NAME: it needs the E
+            tails = [w[-4:] for w in words if len(w) >= 4 and w.endswith("E")]
             if len(long_words) <= 3 and (
                 _has(words, ("NAME",), 0.75) or any(_similar(t, "NAME") >= 0.75 for t in tails)
             ):
@@ -277,6 +278,15 @@ def _plausible_name_line(s: _Seg) -> bool:
     letters = [c for c in s.text if c.isalpha()]
     lower = sum(1 for c in letters if c.islower())
     return s.seg.confidence >= 0.02 and not re.search(r"\d", s.text) and lower < 0.5 * len(letters)
+
+
+def _drop_small_print(lines: list[_Seg]) -> list[_Seg]:
+    """Names are printed larger than labels: drop lines much smaller than the confident ones."""
+    sure = [s.seg.height for s in lines if s.seg.confidence >= 0.2] or [s.seg.height for s in lines]
+    if not sure:
+        return lines
+    reference = sorted(sure)[len(sure) // 2]
+    return [s for s in lines if s.seg.height >= 0.75 * reference]
 
 
 def _pan_of(s: _Seg) -> list[PanCandidate]:
@@ -500,6 +510,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
             and s.seg.left < 0.45 * card_right
             and _plausible_name_line(s)
         ]
+        lines = _drop_small_print(lines)
         if lines:
             guessed = True
             if name_v is None:
@@ -520,7 +531,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
 
     # --- layout
     any_label = has_labels or labels[Kind.DOB_LABEL] is not None
-    layout = _layout(segs, holder, incorp, any_label, date_pick)
+    layout = _layout(segs, holder, incorp, any_label, date_pick, pan_pick)
 
     # --- build fields
     name_f = _name_field(name_v, individual, guessed, "name", warnings)
@@ -646,6 +657,7 @@ def _layout(
     incorp: bool,
     has_labels: bool,
     date_pick: tuple[DateCandidate, _Seg] | None,
+    pan_pick: tuple[PanCandidate, _Seg] | None,
 ) -> Layout:
     if incorp or (holder is not None and holder != HolderType.INDIVIDUAL):
         return Layout.COMPANY
@@ -669,5 +681,15 @@ def _layout(
         old += 2
     if date_pick is not None and date_pick[0].separator == "-":
         lam += 3
+    if date_pick is not None and pan_pick is not None:
+        # older cards print the PAN last; the others print it above the name, centred on
+        # current cards and at the left on laminated ones
+        pan, date = pan_pick[1].seg, date_pick[1].seg
+        if pan.top > date.bottom:
+            old += 2
+        elif pan.left > 0.25 * max(s.seg.right for s in segs):
+            new += 2
+        else:
+            lam += 2
     scores = {Layout.NEW: new, Layout.LAMINATED: lam, Layout.OLD: old}
     return max(scores, key=lambda k: (scores[k], k == Layout.NEW))

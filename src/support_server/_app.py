@@ -122,7 +122,9 @@ def setup_state(app: SupportApp) -> None:
     async def open_state(app: SupportApp) -> None:
         settings = app.ctx.settings
         app.ctx.accounts = await asyncio.to_thread(AccountStore, settings.db_path)
-        app.ctx.signaling = Signaling(Hub(grace_s=settings.reconnect_grace_s))
+        app.ctx.signaling = Signaling(
+            Hub(grace_s=settings.reconnect_grace_s, image_budget=settings.image_memory_bytes)
+        )
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 
     @app.before_server_stop

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -138,14 +138,29 @@ class Hub:
 
     Customers wait in a FIFO queue; an employee picks one into a room; a dropped member keeps
     their place or room for ``grace_s`` seconds. ``new_id(prefix)`` makes ids and tokens
-    (injected so tests can be deterministic).
+    (injected so tests can be deterministic). Uploaded card images are kept until their
+    customer leaves, within ``image_budget`` bytes in all: past it, the images stored longest
+    ago are dropped (their OCR results stay).
     """
 
-    def __init__(self, *, grace_s: float, new_id: Callable[[str], str] = default_new_id) -> None:
+    def __init__(
+        self,
+        *,
+        grace_s: float,
+        new_id: Callable[[str], str] = default_new_id,
+        image_budget: int | None = None,
+    ) -> None:
         if grace_s <= 0:
             raise ValueError(f"grace_s must be positive, got {grace_s}")
+        if image_budget is not None and image_budget <= 0:
+            raise ValueError(f"image_budget must be positive, got {image_budget}")
         self._grace_s = grace_s
         self._new_id = new_id
+        self._image_budget = image_budget
+        self._image_sizes: OrderedDict[str, int] = (
+            OrderedDict()
+        )  # customer id -> bytes, oldest first
+        self._image_bytes = 0
         self._customers: dict[str, _Customer] = {}
         self._tokens: dict[str, str] = {}
         self._queue: list[str] = []
@@ -183,7 +198,10 @@ class Hub:
         return self._rooms[emp.room_id].customer_id
 
     def image_for(self, image_id: str, employee_id: str) -> CustomerPan | None:
-        """Return a stored PAN image only for the employee paired with its customer."""
+        """Return a stored PAN image only for the employee paired with its customer.
+
+        The returned ``image`` is empty when the image was dropped to stay within the budget.
+        """
         customer_id = self.room_customer(employee_id)
         if customer_id is None:
             return None
@@ -199,6 +217,7 @@ class Hub:
             "waiting": len(self._queue),
             "rooms": len(self._rooms),
             "employees_online": self._employees_online(),
+            "image_bytes": self._image_bytes,
         }
 
     def estimated_wait_s(self, position: int) -> int | None:
@@ -303,6 +322,7 @@ class Hub:
         c = self._customer(customer_id)
         before = c.pan_status
         c.pan = pan
+        self._keep_image(c.id, len(pan.image))
         out = Outcome(queue_changed=c.room_id is None and before != c.pan_status)
         if c.room_id is not None:
             room = self._rooms[c.room_id]
@@ -509,7 +529,21 @@ class Hub:
             self._queue.remove(c.id)
         self._customers.pop(c.id, None)
         self._tokens.pop(c.token, None)
+        self._image_bytes -= self._image_sizes.pop(c.id, 0)
         return out
+
+    def _keep_image(self, customer_id: str, size: int) -> None:
+        """Account for a customer's new image; drop the oldest others past the budget."""
+        self._image_bytes -= self._image_sizes.pop(customer_id, 0)
+        self._image_sizes[customer_id] = size
+        self._image_bytes += size
+        budget = self._image_budget
+        while budget is not None and self._image_bytes > budget and len(self._image_sizes) > 1:
+            oldest, dropped = self._image_sizes.popitem(last=False)
+            self._image_bytes -= dropped
+            c = self._customers[oldest]
+            if c.pan is not None:
+                c.pan = replace(c.pan, image=b"")
 
 
 def _pan_result_message(pan: CustomerPan) -> Message:

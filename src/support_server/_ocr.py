@@ -4,7 +4,8 @@ Each worker process builds one reader with a picklable ``reader_factory`` (modul
 function), warms it up in the pool initializer, then serves jobs. The pool admits at most
 ``ocr_workers + ocr_queue`` jobs at once; past that :class:`OcrBusyError` (HTTP 503).
 Results cross the process boundary as plain tuples, because some panread exceptions take
-keyword arguments and would not unpickle.
+keyword arguments and would not unpickle. With each result comes the preview the server keeps
+of the image (see :mod:`._preview`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ._logging import LOGGER_NAME, log_event
+from ._preview import make_preview
 
 __all__ = [
     "CardReader",
     "OcrBusyError",
     "OcrFailedError",
     "OcrPool",
+    "OcrResult",
     "ReaderFactory",
     "default_reader_factory",
 ]
@@ -101,20 +104,28 @@ def _init_worker(factory: ReaderFactory, max_bytes: int, max_pixels: int, thread
     _WORKER_READER.append(reader)
 
 
-def _read_job(data: bytes) -> tuple[str, Any, str]:
-    """Run in a worker: ``("ok", card_dict, "")`` or ``("error", code, message)``."""
+def _read_job(data: bytes) -> tuple[str, Any, Any]:
+    """Run in a worker: ``("ok", card_dict, preview)`` or ``("error", code, message)``."""
     from panread import PanReadError
 
     try:
         card = _WORKER_READER[0].read(data)
     except PanReadError as exc:
         return ("error", exc.code, exc.message)
-    return ("ok", card.to_dict(), "")
+    return ("ok", card.to_dict(), make_preview(data))
 
 
 def _ready_job() -> int:
     """Run in a worker: returns once the worker's reader is built and warm."""
     return os.getpid()
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """A card read in a worker, and the upright JPEG preview of its image (None if none)."""
+
+    card: dict[str, Any]
+    preview: bytes | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +211,7 @@ class OcrPool:
         waves = max(1, self._pending // max(1, self._config.workers))
         return max(1, round(typical * waves))
 
-    async def read(self, data: bytes) -> dict[str, Any]:
+    async def read(self, data: bytes) -> OcrResult:
         """Read a card in a worker; raise :class:`OcrBusyError` or :class:`OcrFailedError`."""
         executor = self._executor
         if executor is None:
@@ -211,7 +222,7 @@ class OcrPool:
         loop = asyncio.get_running_loop()
         started = loop.time()
         try:
-            status, value, message = await loop.run_in_executor(executor, _read_job, data)
+            status, value, extra = await loop.run_in_executor(executor, _read_job, data)
         except concurrent.futures.process.BrokenProcessPool:
             if self._executor is executor:  # the first of the failed jobs replaces the pool
                 self._restart()
@@ -222,10 +233,10 @@ class OcrPool:
             self._pending -= 1
         self._durations = [*self._durations[-19:], loop.time() - started]
         if status == "error":
-            raise OcrFailedError(str(value), message)
+            raise OcrFailedError(str(value), str(extra))
         if not isinstance(value, dict):
             raise OcrFailedError("ocr_unavailable", "The OCR worker returned no result.")
-        return value
+        return OcrResult(value, extra if isinstance(extra, bytes) else None)
 
     def _restart(self) -> None:
         log_event(logger, logging.ERROR, "ocr_pool_broken")

@@ -109,7 +109,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
             413, "image_too_large", f"The file has {len(data)} bytes; the limit is {limit}."
         )
     try:
-        result = await ctx.ocr.read(data)
+        read = await ctx.ocr.read(data)
     except OcrBusyError as exc:
         log_event(logger, logging.WARNING, "ocr_busy", pending=ctx.ocr.pending)
         return error_response(
@@ -123,6 +123,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
         status = STATUS_FOR_CODE.get(exc.code, 422)
         headers = {"Retry-After": "5"} if status == 503 else None
         return error_response(status, exc.code, exc.message, headers=headers)
+    result = read.card
     pan = result.get("pan")
     log_event(
         logger,
@@ -133,11 +134,12 @@ async def extract(request: AppRequest) -> HTTPResponse:
         pan=mask_pan(pan if isinstance(pan, str) else None),
     )
     if customer_id is not None and hub.has_customer(customer_id):
+        kept = read.preview or data  # the upright, metadata-free copy when one could be made
         stored = CustomerPan(
             result=result,
             image_id=f"i_{secrets.token_urlsafe(18)}",
-            image=data,
-            content_type=sniff_image_type(data),
+            image=kept,
+            content_type=sniff_image_type(kept),
         )
         ctx.signaling.apply(hub.set_pan_result(customer_id, stored))
     return json(result)
@@ -152,6 +154,13 @@ async def image(request: AppRequest, image_id: str) -> HTTPResponse:
     pan = request.app.ctx.signaling.hub.image_for(image_id, employee.id)
     if pan is None:
         return error_response(404, "not_found", "No such image.")
+    if not pan.image:
+        return error_response(
+            410,
+            "image_dropped",
+            "The server no longer keeps this image (memory limit): ask the customer to upload "
+            "it again.",
+        )
     return raw(
         pan.image,
         content_type=pan.content_type,

@@ -40,6 +40,7 @@ class Settings:
     reconnect_grace_s: float = 30.0
     max_upload_bytes: int = 10_000_000
     max_image_pixels: int = 40_000_000
+    image_memory_bytes: int = 256_000_000
     ocr_workers: int = 1
     ocr_queue: int = 4
     ocr_threads: int = 1
@@ -70,6 +71,7 @@ class Settings:
             "reconnect_grace_s",
             "max_upload_bytes",
             "max_image_pixels",
+            "image_memory_bytes",
             "ocr_workers",
             "ocr_threads",
             "turn_ttl_s",
@@ -187,6 +189,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "reconnect_grace_s": _float,
     "max_upload_bytes": _int,
     "max_image_pixels": _int,
+    "image_memory_bytes": _int,
     "ocr_workers": _int,
     "ocr_queue": _int,
     "ocr_threads": _int,

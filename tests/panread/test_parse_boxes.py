@@ -448,3 +448,68 @@ def test_pan_letter_the_recogniser_was_unsure_of_is_flagged() -> None:
     assert doubtful.pan.confidence < clear.pan.confidence
     assert "PAN character unclear at position 3: 'I' or 'J'." in doubtful.warnings
     assert not any("unclear" in w for w in clear.warnings)
+
+
+def test_a_surname_ending_like_name_is_not_a_label() -> None:
+    """SUBRAMANIAM ends in 'NIAM', close to 'NAME': still a name on an older card."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "MADHAV SUBRAMANIAM",
+            "VIJAY SUBRAMANIAM",
+            "17/04/1951",
+            "Permanent Account Number",
+            "UUDPS5960J",
+        ),
+        today=TODAY,
+    )
+    assert card.layout is Layout.OLD
+    assert card.name is not None
+    assert card.name.value == "MADHAV SUBRAMANIAM"
+    assert card.father_name is not None
+    assert card.father_name.value == "VIJAY SUBRAMANIAM"
+
+
+def test_pan_above_the_names_and_centred_means_a_current_card() -> None:
+    """With every label unreadable, a centred PAN printed above the names is a current card."""
+
+    def box(text: str, x0: float, y0: float, conf: float = 0.95) -> TextBox:
+        return TextBox(text, conf, quad_from_rect(x0, y0, x0 + 22 * len(text), y0 + 45))
+
+    card = parse_text_boxes(
+        [
+            box("IRCOHUDIparihh", 26, 73, 0.01),
+            box("DDUPD9352V", 498, 272),
+            box("SUSHMA DESHPANDE", 25, 516),
+            box("SUNIL DESHPANDE", 24, 628),
+            box("23/09/1948", 30, 740),
+            box("E= S5ar", 631, 836, 0.02),
+        ],
+        today=TODAY,
+    )
+    assert card.layout is Layout.NEW
+    assert card.name is not None
+    assert card.name.value == "SUSHMA DESHPANDE"
+
+
+def test_small_label_print_is_not_taken_for_a_name() -> None:
+    """A garbled small "/NAME" label above the name stays out of it."""
+
+    def box(text: str, y0: float, height: float, conf: float) -> TextBox:
+        return TextBox(text, conf, quad_from_rect(126, y0, 126 + 18 * len(text), y0 + height))
+
+    card = parse_text_boxes(
+        [
+            box("INCOME TAX DEPARTMENT", 153, 32, 0.61),
+            box("UAAPQ1564H", 262, 42, 0.93),
+            box("TAAHE", 315, 22, 0.02),
+            box("AKASH RAO QURESHI", 329, 41, 0.88),
+            box("ARUN QURESHI", 402, 41, 0.83),
+            box("09-01-1954", 482, 29, 1.0),
+        ],
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "AKASH RAO QURESHI"
+    assert card.father_name is not None
+    assert card.father_name.value == "ARUN QURESHI"

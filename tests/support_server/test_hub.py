@@ -431,3 +431,44 @@ def test_random_operation_sequences_keep_invariants(seed: int) -> None:
         "resume_failed",
         "unauthorized",
     }
+
+
+def _pan_of(size: int, image_id: str) -> CustomerPan:
+    return CustomerPan({"pan": "ABCPE1234F"}, image_id, b"x" * size, "image/jpeg")
+
+
+def test_images_past_the_budget_are_dropped_oldest_first() -> None:
+    """Within image_budget bytes in all, the image stored longest ago is dropped first."""
+    counter = itertools.count(1)
+    hub = Hub(grace_s=GRACE, new_id=lambda p: f"{p}_{next(counter)}", image_budget=100)
+    hub.employee_connect("e_1", "P", 0)
+    a, b, c = join(hub, "A"), join(hub, "B"), join(hub, "C")
+    hub.set_pan_result(a, _pan_of(40, "i_a"))
+    hub.set_pan_result(b, _pan_of(40, "i_b"))
+    assert hub.stats()["image_bytes"] == 80
+    hub.set_pan_result(c, _pan_of(40, "i_c"))
+    assert hub.stats()["image_bytes"] == 80
+    hub.pick("e_1", a, 1)
+    dropped = hub.image_for("i_a", "e_1")
+    assert dropped is not None
+    assert dropped.image == b""  # the result stays, the image is gone
+    assert dropped.result == {"pan": "ABCPE1234F"}
+
+
+def test_a_new_upload_replaces_the_customers_own_image_in_the_budget() -> None:
+    """Re-uploading counts once; a customer who leaves frees their image's bytes."""
+    counter = itertools.count(1)
+    hub = Hub(grace_s=GRACE, new_id=lambda p: f"{p}_{next(counter)}", image_budget=100)
+    a, b = join(hub, "A"), join(hub, "B")
+    hub.set_pan_result(a, _pan_of(40, "i_1"))
+    hub.set_pan_result(a, _pan_of(50, "i_2"))
+    hub.set_pan_result(b, _pan_of(50, "i_3"))
+    assert hub.stats()["image_bytes"] == 100
+    hub.customer_leave(a, 1)
+    assert hub.stats()["image_bytes"] == 50
+
+
+def test_image_budget_must_be_positive() -> None:
+    """A zero budget is a configuration error, not a hub that keeps nothing."""
+    with pytest.raises(ValueError, match="image_budget"):
+        Hub(grace_s=GRACE, image_budget=0)

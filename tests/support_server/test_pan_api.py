@@ -7,16 +7,28 @@ The real model runs in test_pan_model.py; here the OCR workers use
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from typing import Any
 
 import httpx
 import pytest
 from live_server import Client, Live, ServerFactory
+from PIL import Image
 
 from support_server.testing import FAKE_CARD
 
 JPEG = b"\xff\xd8\xff\xe0fake jpeg body"
+
+
+def phone_photo(width: int = 3000, height: int = 2000, *, seed: int = 0) -> bytes:
+    """A real JPEG carrying a GPS tag, as phones send them (noisy, so it does not shrink)."""
+    noise = Image.effect_noise((width, height), 40 + seed).convert("RGB")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (19.0, 4.0, 30.0)}  # GPSInfo: latitude
+    out = io.BytesIO()
+    noise.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    return out.getvalue()
 
 
 async def wait_ready(live: Live) -> None:
@@ -235,3 +247,38 @@ async def test_crashed_worker_is_replaced(live: Live) -> None:
     again = await upload(live, JPEG, token)
     assert again.status_code == 200
     assert again.json() == FAKE_CARD
+
+
+async def test_employee_sees_a_small_upright_copy_without_metadata(live: Live) -> None:
+    """The kept image is a JPEG of at most 1600 px with no EXIF: a phone's GPS tag is gone."""
+    await wait_ready(live)
+    _, cid, token = await joined(live)
+    employee = await employee_in_call(live, cid)
+    photo = phone_photo()
+    assert (await upload(live, photo, token)).status_code == 200
+    url = (await employee.expect("pan_result"))["image_url"]
+    priya = await live.login("priya")
+    async with live.http() as http:
+        kept = await http.get(url, headers={"Authorization": f"Bearer {priya}"})
+    assert kept.status_code == 200
+    assert kept.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(kept.content)) as img:
+        assert img.size == (1600, 1067)
+        assert not img.getexif()
+
+
+async def test_images_past_the_memory_budget_answer_410(start_server: ServerFactory) -> None:
+    """Past SUPPORT_IMAGE_MEMORY_BYTES the oldest image is dropped; its result stays."""
+    live = await start_server(image_memory_bytes=1_000)
+    await wait_ready(live)
+    _, first, first_token = await joined(live)
+    _, _, second_token = await joined(live)
+    assert (await upload(live, phone_photo(400, 300), first_token)).status_code == 200
+    assert (await upload(live, phone_photo(400, 300, seed=1), second_token)).status_code == 200
+    employee = await employee_in_call(live, first)
+    pushed = await employee.expect("pan_result", skip=("queue",))
+    assert pushed["result"] == FAKE_CARD
+    priya = await live.login("priya")
+    async with live.http() as http:
+        gone = await http.get(pushed["image_url"], headers={"Authorization": f"Bearer {priya}"})
+    assert_error(gone, 410, "image_dropped")

@@ -184,7 +184,12 @@ async def test_real_result_reaches_paired_employee_and_image_is_protected(
     async with server.http() as http:
         image = await http.get(pushed["image_url"], headers={"Authorization": f"Bearer {priya}"})
         assert image.status_code == 200
-        assert image.content == card.data
+        assert image.headers["content-type"] == "image/jpeg"  # the upright copy kept
+        with (
+            Image.open(io.BytesIO(image.content)) as kept,
+            Image.open(io.BytesIO(card.data)) as sent,
+        ):
+            assert kept.size == sent.size
         denied = await http.get(pushed["image_url"], headers={"Authorization": f"Bearer {other}"})
         assert denied.status_code == 404
     await client.send({"type": "pan_confirm", "fields": {"pan": json.loads(response.text)["pan"]}})
