@@ -1,14 +1,18 @@
-"""Second looks at field lines that almost parse: a date or a PAN the recogniser garbled.
+"""Second looks at field lines the recogniser garbled or doubted: dates and PANs.
 
 The recogniser is sensitive to how tightly a line is cropped: a crop with a little more or
-less margin often reads a character it missed. A line shaped like a date that does not parse,
-or shaped like a PAN that needs two or more corrections, is read again from a few differently
-padded crops, and the first reading that parses (for a PAN: with fewer corrections) replaces
-it, keeping the lower confidence of the two. A PAN with a letter 'O' gets the same second look
-for one thing only: a tight crop cuts the tail off a 'Q', so a looser crop that sees 'Q' there
-(and nothing else different) is believed; the recogniser does not invent tails. Other lines
-are never touched, so a clean read costs nothing.
-"""
+less margin often reads a character it missed. Such lines are read again from a few
+differently padded crops:
+
+- a line shaped like a date that does not parse: the first reading that parses wins;
+- a PAN that needs two or more corrections: the reading needing the fewest wins;
+- a PAN with a letter 'O': a tight crop cuts the tail off a 'Q', so a reading that sees 'Q'
+  there and nothing else different is believed (the recogniser does not invent tails);
+- a PAN read with confidence under 0.9: the surest reading wins if it is clearly surer and
+  needs no more corrections.
+
+A replaced line keeps the lower confidence of its two readings. Other lines are never touched,
+so a clean read costs nothing."""
 
 from __future__ import annotations
 
@@ -23,8 +27,11 @@ from ._pan import find_pan_candidates
 
 __all__ = ["reread_fields"]
 
-PADDINGS = ((0.0, 0.15), (0.1, -0.1), (0.15, 0.3))
+PADDINGS = ((0.0, 0.15), (0.1, -0.1), (0.15, 0.3), (0.0, -0.1))
 """(horizontal, vertical) extra margin per side, as a share of the line's height."""
+
+_SURE = 0.9
+"""A PAN line read with less confidence than this gets a second look."""
 
 _DATE_START = re.compile(r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]")
 
@@ -62,16 +69,27 @@ def _tail_found(before: str, after: str) -> bool:
     )
 
 
-def _better(box: TextBox, again: TextBox) -> bool:
-    """Whether ``again`` reads ``box``'s field where ``box`` did not (or with fewer fixes)."""
-    if _DATE_START.search(box.text):
-        return bool(find_dates(again.text))
-    before, after = _pan_reading(box.text), _pan_reading(again.text)
-    if before is None or after is None:
-        return False
+def _best_date(box: TextBox, readings: list[TextBox]) -> TextBox | None:
+    return next((again for again in readings if find_dates(again.text)), None)
+
+
+def _best_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
+    """The second look to believe for a PAN line, if any (see the module docstring)."""
+    before = _pan_reading(box.text)
+    if before is None:
+        return None
+    parsed = [(again, r) for again in readings if (r := _pan_reading(again.text)) and r[0]]
     if before[1] >= 2:
-        return after[1] < before[1]
-    return after[1] <= before[1] and _tail_found(before[0], after[0])
+        fewer = [(r[1], -a.confidence, i) for i, (a, r) in enumerate(parsed) if r[1] < before[1]]
+        return parsed[min(fewer)[2]][0] if fewer else None
+    for again, (value, corrections) in parsed:
+        if corrections <= before[1] and _tail_found(before[0], value):
+            return again
+    if box.confidence < _SURE:
+        surer = [a for a, r in parsed if r[1] <= before[1] and a.confidence > box.confidence + 0.1]
+        if surer:
+            return max(surer, key=lambda a: a.confidence)
+    return None
 
 
 def _needs_second_look(box: TextBox) -> bool:
@@ -82,7 +100,7 @@ def _needs_second_look(box: TextBox) -> bool:
         return False
     value, corrections = pan
     # a 'Q' whose tail the crop cut off reads as 'O': letters only, so digits 6-9 are skipped
-    return corrections >= 2 or "O" in value[:5] + value[9:]
+    return corrections >= 2 or "O" in value[:5] + value[9:] or box.confidence < _SURE
 
 
 def reread_fields(card: Image, boxes: Sequence[TextBox], engine: OcrEngine) -> list[TextBox]:
@@ -92,10 +110,11 @@ def reread_fields(card: Image, boxes: Sequence[TextBox], engine: OcrEngine) -> l
         if not _needs_second_look(box):
             continue
         quads = [_pad(box.box, dx, dy) for dx, dy in PADDINGS]
-        for again in engine.recognize(card, quads):
-            if _better(box, again):
-                # a second look is a guess: it keeps the first reading's doubt
-                confidence = min(box.confidence, again.confidence)
-                out[i] = replace(again, box=box.box, confidence=confidence)
-                break
+        readings = engine.recognize(card, quads)
+        pick = _best_date if _DATE_START.search(box.text) else _best_pan
+        again = pick(box, readings)
+        if again is not None:
+            # a second look is a guess: it keeps the first reading's doubt
+            confidence = min(box.confidence, again.confidence)
+            out[i] = replace(again, box=box.box, confidence=confidence)
     return out

@@ -100,3 +100,26 @@ def test_a_second_look_at_an_o_changes_nothing_but_o_to_q(loose: str) -> None:
     engine = CropSensitiveEngine(tight="PVOPN2113X", loose=loose)
     boxes = [TextBox("PVOPN2113X", 0.97, BOX)]
     assert reread_fields(CARD, boxes, engine) == boxes
+
+
+def test_a_doubtful_pan_line_takes_a_clearly_surer_reading() -> None:
+    """'UsPPi8937X' read at 0.47 is replaced by a looser crop's 'USPPJ8937X' at 0.9."""
+    engine = CropSensitiveEngine(tight="UsPPi8937X", loose="USPPJ8937X", loose_confidence=0.9)
+    (box,) = reread_fields(CARD, [TextBox("UsPPi8937X", 0.47, BOX)], engine)
+    assert box.text == "USPPJ8937X"
+    assert box.confidence == pytest.approx(0.47)
+
+
+@pytest.mark.parametrize(
+    ("first_confidence", "loose_confidence"),
+    [(0.95, 0.99), (0.6, 0.65)],  # already sure; or not clearly surer
+)
+def test_a_pan_line_is_kept_unless_a_reading_is_clearly_surer(
+    first_confidence: float, loose_confidence: float
+) -> None:
+    """A sure first reading, or a barely surer second one, keeps the first reading."""
+    engine = CropSensitiveEngine(
+        tight="TQITR9498Q", loose="TQJTR9498Q", loose_confidence=loose_confidence
+    )
+    boxes = [TextBox("TQITR9498Q", first_confidence, BOX)]
+    assert reread_fields(CARD, boxes, engine) == boxes
