@@ -281,12 +281,15 @@ def _plausible_name_line(s: _Seg) -> bool:
 
 
 def _drop_small_print(lines: list[_Seg]) -> list[_Seg]:
-    """Names are printed larger than labels: drop lines much smaller than the confident ones."""
-    sure = [s.seg.height for s in lines if s.seg.confidence >= 0.2] or [s.seg.height for s in lines]
+    """Drop doubtful lines smaller than the sure ones: garbled labels, printed smaller than names.
+
+    A sure line is kept whatever its height: a short wrapped word can get a tighter box.
+    """
+    sure = [s.seg.height for s in lines if s.seg.confidence >= 0.2]
     if not sure:
         return lines
     reference = sorted(sure)[len(sure) // 2]
-    return [s for s in lines if s.seg.height >= 0.75 * reference]
+    return [s for s in lines if s.seg.confidence >= 0.2 or s.seg.height >= 0.8 * reference]
 
 
 def _pan_of(s: _Seg) -> list[PanCandidate]:

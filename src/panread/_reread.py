@@ -5,6 +5,7 @@ less margin often reads a character it missed. Such lines are read again from a 
 differently padded crops:
 
 - a line shaped like a date that does not parse: the first reading that parses wins;
+- a date read with confidence under 0.9: the surest reading wins if it is clearly surer;
 - a PAN that needs two or more corrections: the reading needing the fewest wins;
 - a PAN with a letter 'O': a tight crop cuts the tail off a 'Q', so a reading that sees 'Q'
   there and nothing else different is believed (the recogniser does not invent tails);
@@ -31,7 +32,7 @@ PADDINGS = ((0.0, 0.15), (0.1, -0.1), (0.15, 0.3), (0.0, -0.1))
 """(horizontal, vertical) extra margin per side, as a share of the line's height."""
 
 _SURE = 0.9
-"""A PAN line read with less confidence than this gets a second look."""
+"""A date or PAN line read with less confidence than this gets a second look."""
 
 _DATE_START = re.compile(r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]")
 
@@ -70,7 +71,12 @@ def _tail_found(before: str, after: str) -> bool:
 
 
 def _best_date(box: TextBox, readings: list[TextBox]) -> TextBox | None:
-    return next((again for again in readings if find_dates(again.text)), None)
+    """The second look to believe for a date line, if any (see the module docstring)."""
+    parsed = [again for again in readings if find_dates(again.text)]
+    if not find_dates(box.text):
+        return parsed[0] if parsed else None
+    surer = [a for a in parsed if a.confidence > box.confidence + 0.1]
+    return max(surer, key=lambda a: a.confidence) if surer else None
 
 
 def _best_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
@@ -94,7 +100,7 @@ def _best_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
 
 def _needs_second_look(box: TextBox) -> bool:
     if _DATE_START.search(box.text):
-        return not find_dates(box.text)
+        return box.confidence < _SURE or not find_dates(box.text)
     pan = _pan_reading(box.text)
     if pan is None:
         return False

@@ -513,3 +513,27 @@ def test_small_label_print_is_not_taken_for_a_name() -> None:
     assert card.name.value == "AKASH RAO QURESHI"
     assert card.father_name is not None
     assert card.father_name.value == "ARUN QURESHI"
+
+
+def test_a_sure_wrapped_word_with_a_tight_box_stays_in_the_name() -> None:
+    """'VERMA' wrapped onto its own line gets a shorter box, but was read surely: it stays."""
+
+    def box(text: str, y0: float, height: float, conf: float = 1.0) -> TextBox:
+        return TextBox(text, conf, quad_from_rect(100, y0, 100 + 18 * len(text), y0 + height))
+
+    card = parse_text_boxes(
+        [
+            box("INCOME TAX DEPARTMENT", 168, 45, 0.88),
+            box("SURYA NARAYANA MURTHY", 218, 46),
+            box("VERMA", 263, 29),
+            box("GEORGE VERMA", 287, 44),
+            box("17/06/1987", 327, 33, 0.83),
+            box("Permanent Account Number", 379, 26, 0.79),
+            box("QBOPV7061Z", 397, 48, 0.9),
+        ],
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "SURYA NARAYANA MURTHY VERMA"
+    assert card.father_name is not None
+    assert card.father_name.value == "GEORGE VERMA"

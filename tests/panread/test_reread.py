@@ -123,3 +123,10 @@ def test_a_pan_line_is_kept_unless_a_reading_is_clearly_surer(
     )
     boxes = [TextBox("TQITR9498Q", first_confidence, BOX)]
     assert reread_fields(CARD, boxes, engine) == boxes
+
+
+def test_a_doubtful_date_takes_a_clearly_surer_reading() -> None:
+    """'08/10/1960' misread '03/10/1960' at 0.46 is replaced by a surer '08/10/1960'."""
+    engine = CropSensitiveEngine(tight="03/10/1960", loose="08/10/1960", loose_confidence=0.95)
+    (box,) = reread_fields(CARD, [TextBox("03/10/1960", 0.46, BOX)], engine)
+    assert box.text == "08/10/1960"
