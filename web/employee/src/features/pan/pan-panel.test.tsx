@@ -1,5 +1,5 @@
 import type { PanResult } from '@support/shared';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { differs, PanPanel } from './pan-panel';
 
@@ -50,6 +50,17 @@ describe('PanPanel', () => {
     );
     expect(screen.getByText("Mother's name (on the card)")).toBeInTheDocument();
     expect(screen.getByText('SITA RAO')).toBeInTheDocument();
+  });
+
+  it('says so when the image can no longer be loaded, and shows a new one again', () => {
+    const { rerender } = render(
+      <PanPanel customerName="Asha" result={RESULT} imageUrl="/api/pan/images/i1" confirmed={null} />,
+    );
+    fireEvent.error(screen.getByTestId('pan-image'));
+    expect(screen.queryByTestId('pan-image')).not.toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Ask Asha to upload it again');
+    rerender(<PanPanel customerName="Asha" result={RESULT} imageUrl="/api/pan/images/i2" confirmed={null} />);
+    expect(screen.getByTestId('pan-image')).toHaveAttribute('src', '/api/pan/images/i2');
   });
 
   it('asks for an upload when there is no result yet', () => {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import {
   formatConfidence,
   isLowConfidence,
@@ -36,6 +37,9 @@ function show(value: string | null | undefined): string {
 
 /** The customer's PAN card: the photo, each OCR field with its confidence, and what they confirmed. */
 export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanelProps) {
+  // the server may have dropped the image to stay within its memory budget (410)
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  const imageMissing = imageUrl !== null && failedUrl === imageUrl;
   return (
     <section className="card pan-panel" aria-labelledby="pan-panel-title" data-testid="pan-panel">
       <h2 id="pan-panel-title">PAN card</h2>
@@ -44,16 +48,22 @@ export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanel
           {customerName} has not uploaded a PAN card yet. Ask them to use “Choose a file” or “Take a photo”.
         </p>
       )}
-      {imageUrl && (
+      {imageUrl && !imageMissing && (
         <a href={imageUrl} target="_blank" rel="noreferrer" className="pan-panel__image-link">
           <img
             src={imageUrl}
             alt={`PAN card uploaded by ${customerName}`}
             className="pan-panel__image"
             data-testid="pan-image"
+            onError={() => setFailedUrl(imageUrl)}
           />
           <span className="visually-hidden"> (opens full size in a new tab)</span>
         </a>
+      )}
+      {imageMissing && (
+        <p className="muted" role="status" data-testid="pan-image-missing">
+          The card image is no longer available. Ask {customerName} to upload it again.
+        </p>
       )}
       {(result || confirmed) && (
         <div className="table-scroll">
