@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "RECOMMENDED_PASSWORD_CHARS",
+    "MIN_PASSWORD_CHARS",
     "AccountError",
     "AccountStore",
     "Employee",
@@ -28,8 +28,8 @@ __all__ = [
 
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
-MIN_PASSWORD_CHARS = 1
-RECOMMENDED_PASSWORD_CHARS = 12
+MIN_PASSWORD_CHARS = 12
+"""Shorter passwords are refused: employees see identity documents."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS employees (
@@ -111,6 +111,14 @@ def validate_employee_name(name: str) -> str:
     return name
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(
+            f"the password must have at least {MIN_PASSWORD_CHARS} characters "
+            f"(it has {len(password)})"
+        )
+
+
 class AccountStore:
     """Employees and sessions in ``<data_dir>/support.sqlite3``."""
 
@@ -138,8 +146,7 @@ class AccountStore:
     def add(self, name: str, password: str, *, now: float) -> Employee:
         """Create an employee; raise :class:`AccountError` on a bad name, password or duplicate."""
         validate_employee_name(name)
-        if len(password) < MIN_PASSWORD_CHARS:
-            raise AccountError("the password must not be empty")
+        _check_password(password)
         employee = Employee(id=f"e_{secrets.token_urlsafe(9)}", name=name)
         hashed = hash_password(password)
         try:
@@ -153,8 +160,7 @@ class AccountStore:
         return employee
 
     def set_password(self, name: str, password: str) -> None:
-        if len(password) < MIN_PASSWORD_CHARS:
-            raise AccountError("the password must not be empty")
+        _check_password(password)
         hashed = hash_password(password)
         with self._lock:
             cur = self._db.execute(

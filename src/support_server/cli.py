@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ._accounts import RECOMMENDED_PASSWORD_CHARS, AccountError, AccountStore
+from ._accounts import AccountError, AccountStore
 from ._logging import configure_logging
 from ._settings import Settings, SettingsError
 
@@ -57,12 +57,6 @@ def _read_password(from_stdin: bool) -> str:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat password: ") != password:
             raise AccountError("the passwords do not match")
-    if 0 < len(password) < RECOMMENDED_PASSWORD_CHARS:
-        print(
-            f"support-server: warning: a password of fewer than {RECOMMENDED_PASSWORD_CHARS} "
-            "characters is easy to guess",
-            file=sys.stderr,
-        )
     return password
 
 

@@ -52,6 +52,29 @@ def test_duplicate_and_bad_names_are_refused(
     assert main(["employee", "add", "empty", "--password-stdin"]) == 1
 
 
+@pytest.mark.parametrize("action", ["add", "passwd"])
+def test_short_passwords_are_refused(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    action: str,
+) -> None:
+    """Employees see identity documents: a password under 12 characters is refused."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough pass\n"))
+    assert main(["employee", "add", "priya", "--password-stdin"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("elevenchars\n"))
+    assert (
+        main(["employee", action, "priya" if action == "passwd" else "ravi", "--password-stdin"])
+        == 1
+    )
+    assert "at least 12 characters (it has 11)" in capsys.readouterr().err
+    store = AccountStore(data_dir / "support.sqlite3")
+    assert store.authenticate("priya", "a long enough pass") is not None
+    assert [e.name for e in store.list()] == ["priya"]
+    store.close()
+
+
 def test_first_start_creates_admin_once(tmp_path: Path) -> None:
     """With no accounts an admin with a random password is created, and only once."""
     settings = Settings(data_dir=tmp_path)
