@@ -22,7 +22,7 @@ from ._dates import DateCandidate, find_dates
 from ._engine import TextBox
 from ._exceptions import NoCardFoundError
 from ._lines import Segment, group_segments
-from ._pan import PanCandidate, find_pan_candidates, holder_type_of
+from ._pan import Alternatives, PanCandidate, find_pan_candidates, holder_type_of
 from ._types import Field, HolderType, Layout, PanCard
 
 __all__ = ["card_evidence", "parse_text_boxes"]
@@ -254,6 +254,8 @@ def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
             continue
         if not _name_like(s.text) or find_dates(s.text) or _pan_of(s) or _label_like(s.text):
             break
+        if s.seg.height < 0.75 * first.seg.height:  # smaller print: the next field's label
+            break
         if _has(_words(s.text), ("NAME", "FATHER", "MOTHER", "BIRTH", "DATE"), 0.8):
             break
         out.append(s)
@@ -281,15 +283,21 @@ def _plausible_name_line(s: _Seg) -> bool:
 
 
 def _drop_small_print(lines: list[_Seg]) -> list[_Seg]:
-    """Drop doubtful lines smaller than the sure ones: garbled labels, printed smaller than names.
+    """Drop lines smaller than the sure ones: garbled labels, printed smaller than names.
 
-    A sure line is kept whatever its height: a short wrapped word can get a tighter box.
+    A sure line may be a little smaller (a short wrapped word can get a tighter box); a
+    doubtful one may not.
     """
     sure = [s.seg.height for s in lines if s.seg.confidence >= 0.2]
     if not sure:
         return lines
     reference = sorted(sure)[len(sure) // 2]
-    return [s for s in lines if s.seg.confidence >= 0.2 or s.seg.height >= 0.8 * reference]
+    return [
+        s
+        for s in lines
+        if s.seg.height >= 0.8 * reference
+        or (s.seg.confidence >= 0.2 and s.seg.height >= 0.6 * reference)
+    ]
 
 
 def _pan_of(s: _Seg) -> list[PanCandidate]:
@@ -311,7 +319,23 @@ def _label_value(label: _Seg, segs: list[_Seg], used: set[int], want_name: bool)
     inline_ok = _name_like(label.inline) if want_name else bool(find_dates(label.inline))
     if label.inline and inline_ok:
         return _Value(label.inline, label.seg.confidence, (label,))
+    lead = _leading_capitals(label.text) if want_name else ""
+    if lead:  # a skewed photo joined the value's line to its label's, value first
+        return _Value(lead, label.seg.confidence, (label,))
     return None
+
+
+def _leading_capitals(text: str) -> str:
+    """The capitalised words a line starts with ('GAURAV ARORA faT / Fathers Name')."""
+    words = []
+    for token in text.split():
+        if not re.fullmatch(r"[A-Z][A-Z.'\-]*", token):
+            break
+        words.append(token)
+    lead = " ".join(words)
+    if _has(_words(lead), ("NAME", "FATHER", "FATHERS", "MOTHER", "DATE", "BIRTH"), 0.8):
+        return ""
+    return lead if sum(c.isalpha() for c in lead) >= 3 else ""
 
 
 _LABEL_TAIL = re.compile(r"\s*/[^/]*$")
@@ -334,17 +358,28 @@ class _Pick:
     date: tuple[DateCandidate, _Seg] | None
 
 
+def _pan_sources(segs: list[_Seg]) -> list[tuple[_Seg, str, tuple[Alternatives, ...]]]:
+    """Where a PAN may be read: value lines, the text after a PAN label, and each box of a
+    label line (on a skewed photo the PAN can join its label's line)."""
+    out: list[tuple[_Seg, str, tuple[Alternatives, ...]]] = []
+    for s in segs:
+        if s.kind == Kind.VALUE:
+            out.append((s, s.text, s.seg.alternatives))
+        elif s.kind == Kind.PAN_LABEL:
+            out.append((s, s.inline, ()))
+            for box in s.seg.boxes:
+                alone = _Seg(Segment((box,)), Kind.VALUE, "", s.mixed_case, s.slash)
+                out.append((alone, alone.text, alone.seg.alternatives))
+    return out
+
+
 def _pick_pan(segs: list[_Seg]) -> tuple[PanCandidate, _Seg] | None:
     best: tuple[tuple[float, ...], PanCandidate, _Seg] | None = None
     pan_label = next((s for s in segs if s.kind == Kind.PAN_LABEL), None)
-    for s in segs:
-        if s.kind not in (Kind.VALUE, Kind.PAN_LABEL):
-            continue
-        text = s.text if s.kind == Kind.VALUE else s.inline
+    for s, text, alts in _pan_sources(segs):
         compact = re.sub(r"\s+", "", text)
         if len(compact) > 16:
             continue
-        alts = s.seg.alternatives if s.kind == Kind.VALUE else ()
         letters = len(re.sub(r"[^A-Za-z0-9]", "", compact))
         for cand in find_pan_candidates(text, alts, max_corrections=4 if letters == 10 else 3)[:1]:
             extra = len(re.sub(r"[^A-Z0-9]", "", compact.upper())) - 10
@@ -476,7 +511,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
     name_v: _Value | None = None
     father_v: _Value | None = None
     mother_v: _Value | None = None
-    guessed = False
+    name_guessed = father_guessed = False
     for kind in (Kind.FATHER_LABEL, Kind.MOTHER_LABEL, Kind.NAME_LABEL):
         label = labels[kind]
         if label is None:
@@ -491,9 +526,14 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
             mother_v = v
         else:
             name_v = v
-    if name_v is None or (individual and not has_labels and father_v is None and mother_v is None):
+    if name_v is None or (individual and father_v is None and mother_v is None):
+        # unlabelled (older cards) or unreadable labels: names are the lines in reading order
         card_right = max(s.seg.right for s in segs)
-        header_bottom = max((s.seg.bottom for s in segs if s.kind == Kind.HEADER), default=-1.0)
+        headers = [s for s in segs if s.kind == Kind.HEADER]
+        # the left header ("INCOME TAX DEPARTMENT") sits above the names; on a skewed photo
+        # the right one ("GOVT. OF INDIA") can reach below the first name
+        left_headers = [s for s in headers if s.seg.left < 0.45 * card_right] or headers
+        header_bottom = max((s.seg.bottom for s in left_headers), default=-1.0)
         stop = math.inf
         if date_pick is not None:
             stop = date_pick[1].seg.top
@@ -515,8 +555,8 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
         ]
         lines = _drop_small_print(lines)
         if lines:
-            guessed = True
             if name_v is None:
+                name_guessed = True
                 name_lines, father_lines = _split_unlabelled(lines, individual)
                 name_v = _Value(
                     " ".join(s.text for s in name_lines),
@@ -524,8 +564,10 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
                     tuple(name_lines),
                 )
             else:
-                father_lines = lines
+                below_name = name_v.segs[-1].seg.center_y
+                father_lines = [s for s in lines if s.seg.top > below_name]
             if individual and father_v is None and mother_v is None and father_lines:
+                father_guessed = True
                 father_v = _Value(
                     " ".join(s.text for s in father_lines),
                     min(s.seg.confidence for s in father_lines),
@@ -537,9 +579,11 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
     layout = _layout(segs, holder, incorp, any_label, date_pick, pan_pick)
 
     # --- build fields
-    name_f = _name_field(name_v, individual, guessed, "name", warnings)
+    name_f = _name_field(name_v, individual, name_guessed, "name", warnings)
     father_f = (
-        None if not individual else _name_field(father_v, True, guessed, "father's name", warnings)
+        None
+        if not individual
+        else _name_field(father_v, True, father_guessed, "father's name", warnings)
     )
     mother_f = (
         None if not individual else _name_field(mother_v, True, False, "mother's name", warnings)

@@ -88,8 +88,8 @@ def _best_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
     if before[1] >= 2:
         fewer = [(r[1], -a.confidence, i) for i, (a, r) in enumerate(parsed) if r[1] < before[1]]
         return parsed[min(fewer)[2]][0] if fewer else None
-    for again, (value, corrections) in parsed:
-        if corrections <= before[1] and _tail_found(before[0], value):
+    for again, (value, _) in parsed:
+        if _tail_found(before[0], value):  # compared after positional fixes (S read for 5)
             return again
     if box.confidence < _SURE:
         surer = [a for a, r in parsed if r[1] <= before[1] and a.confidence > box.confidence + 0.1]

@@ -537,3 +537,74 @@ def test_a_sure_wrapped_word_with_a_tight_box_stays_in_the_name() -> None:
     assert card.name.value == "SURYA NARAYANA MURTHY VERMA"
     assert card.father_name is not None
     assert card.father_name.value == "GEORGE VERMA"
+
+
+def _at(text: str, x0: float, y0: float, height: float = 40, conf: float = 0.95) -> TextBox:
+    return TextBox(text, conf, quad_from_rect(x0, y0, x0 + 18 * len(text), y0 + height))
+
+
+def test_skewed_photo_lines_joined_to_their_labels_still_give_their_values() -> None:
+    """The PAN joined to its label's line, and the father's name joined to its label's line
+    (value first), are still read."""
+    card = parse_text_boxes(
+        [
+            _at("TAX DEPARTMENT", 368, 201, 60),
+            _at("Permanent Ri da1 Hall &13", 596, 364, 60, 0.34),
+            _at("VNHPA6614W", 643, 420, 80, 0.99),
+            _at("Account Number ' Card", 700, 400, 80, 0.6),
+            _at("AT / Name", 223, 547, 40, 0.18),
+            _at("MANOJ LAL ARORA", 216, 580, 70, 0.99),
+            _at("GAURAV ARORA", 212, 660, 70, 0.9),
+            _at("faT &T 7M4 / Fathers Name", 400, 643, 90, 0.3),
+            _at("5FH & aka / Date of Birth", 221, 747, 40, 0.14),
+            _at("06/10/1965", 216, 779, 44, 0.84),
+        ],
+        today=TODAY,
+    )
+    assert card.pan is not None
+    assert card.pan.value == "VNHPA6614W"
+    assert card.father_name is not None
+    assert card.father_name.value == "GAURAV ARORA"
+
+
+def test_unreadable_father_label_leaves_the_father_as_the_next_line() -> None:
+    """With the father's label garbled, the small label print is skipped and the next
+    name-sized line below the name is the father's name."""
+    card = parse_text_boxes(
+        [
+            _at("INCOME TAX DEPARTMENT", 93, 116, 18),
+            _at("Permanent Account Number Card", 292, 187, 18),
+            _at("LFEPQ2073V", 330, 210, 41),
+            _at("T A Mame", 102, 317, 10, 0.16),
+            _at("CHITRA KUMARI QURESHI", 97, 328, 33, 1.0),
+            _at("Ral", 98, 365, 19, 0.12),
+            _at("ROHIT QURESHI", 98, 386, 26, 0.93),
+            _at("aku Dale 01 Buth", 143, 418, 18, 0.15),
+            _at("10/09/1976", 101, 441, 26, 1.0),
+        ],
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "CHITRA KUMARI QURESHI"
+    assert card.father_name is not None
+    assert card.father_name.value == "ROHIT QURESHI"
+
+
+def test_a_right_header_reaching_below_the_first_name_does_not_hide_it() -> None:
+    """On a skewed older card 'GOVT. OF INDIA' at the right can sit lower than the name."""
+    card = parse_text_boxes(
+        [
+            _at("INCOME TAX DEPARTMENT", 193, 172, 117),
+            _at("DIVYA GUPTA", 224, 265, 84, 1.0),
+            _at("GOVT; OF HRa HcR", 1064, 289, 65, 0.3),
+            _at("AMIT GUPTA", 241, 328, 67, 0.86),
+            _at("27/04/1990", 235, 367, 71, 0.62),
+            _at("Permanent Account Number", 300, 448, 50, 0.81),
+            _at("CMKPG9620T", 250, 500, 63, 0.8),
+        ],
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "DIVYA GUPTA"
+    assert card.father_name is not None
+    assert card.father_name.value == "AMIT GUPTA"

@@ -130,3 +130,10 @@ def test_a_doubtful_date_takes_a_clearly_surer_reading() -> None:
     engine = CropSensitiveEngine(tight="03/10/1960", loose="08/10/1960", loose_confidence=0.95)
     (box,) = reread_fields(CARD, [TextBox("03/10/1960", 0.46, BOX)], engine)
     assert box.text == "08/10/1960"
+
+
+def test_a_q_found_again_may_come_with_a_digit_to_fix() -> None:
+    """'IQFPD361SN' (Q seen, 5 read as S) still restores the Q of 'IOFPD3615N'."""
+    engine = CropSensitiveEngine(tight="IOFPD3615N", loose="IQFPD361SN")
+    (box,) = reread_fields(CARD, [TextBox("IOFPD3615N", 0.95, BOX)], engine)
+    assert box.text == "IQFPD361SN"
