@@ -1,4 +1,4 @@
-"""Second looks at field lines the recogniser garbled or doubted: dates and PANs.
+"""Second looks at field lines the recogniser garbled or doubted: dates, PANs and names.
 
 The recogniser is sensitive to how tightly a line is cropped: a crop with a little more or
 less margin often reads a character it missed. Such lines are read again from a few
@@ -10,7 +10,9 @@ differently padded crops:
 - a PAN with a letter 'O': a tight crop cuts the tail off a 'Q', so a reading that sees 'Q'
   there and nothing else different is believed (the recogniser does not invent tails);
 - a PAN read with confidence under 0.9: the surest reading wins if it is clearly surer and
-  needs no more corrections.
+  needs no more corrections;
+- a name line (two or more words, mostly capitals) read with confidence under 0.9: the
+  surest reading with as many words wins if it is clearly surer.
 
 A replaced line keeps the lower confidence of its two readings. Other lines are never touched,
 so a clean read costs nothing."""
@@ -98,7 +100,32 @@ def _best_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
     return None
 
 
+_NAME_LINE = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*)+")
+
+
+def _name_shaped(text: str) -> bool:
+    """Two or more words of letters, mostly capitals: a name line, not a label or Hindi noise."""
+    letters = [c for c in text if c.isalpha()]
+    lower = sum(c.islower() for c in letters)
+    return bool(_NAME_LINE.fullmatch(text.strip())) and lower <= 0.25 * len(letters)
+
+
+def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
+    """The surest reading of a doubtful name line, if clearly surer and of as many words."""
+    words = len(box.text.split())
+    surer = [
+        a
+        for a in readings
+        if _name_shaped(a.text)
+        and len(a.text.split()) == words
+        and a.confidence > box.confidence + 0.1
+    ]
+    return max(surer, key=lambda a: a.confidence) if surer else None
+
+
 def _needs_second_look(box: TextBox) -> bool:
+    if _name_shaped(box.text):
+        return box.confidence < _SURE
     if _DATE_START.search(box.text):
         return box.confidence < _SURE or not find_dates(box.text)
     pan = _pan_reading(box.text)
@@ -117,7 +144,12 @@ def reread_fields(card: Image, boxes: Sequence[TextBox], engine: OcrEngine) -> l
             continue
         quads = [_pad(box.box, dx, dy) for dx, dy in PADDINGS]
         readings = engine.recognize(card, quads)
-        pick = _best_date if _DATE_START.search(box.text) else _best_pan
+        if _name_shaped(box.text):
+            pick = _best_name
+        elif _DATE_START.search(box.text):
+            pick = _best_date
+        else:
+            pick = _best_pan
         again = pick(box, readings)
         if again is not None:
             # a second look is a guess: it keeps the first reading's doubt

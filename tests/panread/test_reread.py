@@ -137,3 +137,22 @@ def test_a_q_found_again_may_come_with_a_digit_to_fix() -> None:
     engine = CropSensitiveEngine(tight="IOFPD3615N", loose="IQFPD361SN")
     (box,) = reread_fields(CARD, [TextBox("IOFPD3615N", 0.95, BOX)], engine)
     assert box.text == "IQFPD361SN"
+
+
+def test_a_doubtful_name_line_takes_a_clearly_surer_reading_of_as_many_words() -> None:
+    """'DIWYA MOHANTY' at 0.6 is replaced by a surer 'DIVYA MOHANTY'; a reading that merges
+    or splits words never replaces a name."""
+    engine = CropSensitiveEngine(tight="DIWYA MOHANTY", loose="DIVYA MOHANTY", loose_confidence=0.9)
+    (box,) = reread_fields(CARD, [TextBox("DIWYA MOHANTY", 0.6, BOX)], engine)
+    assert box.text == "DIVYA MOHANTY"
+    merged = CropSensitiveEngine(tight="DIWYA MOHANTY", loose="DIVYAMOHANTY", loose_confidence=0.9)
+    kept = [TextBox("DIWYA MOHANTY", 0.6, BOX)]
+    assert reread_fields(CARD, kept, merged) == kept
+
+
+def test_labels_and_noise_are_not_name_lines() -> None:
+    """Mixed-case labels and Hindi read as Latin noise get no second look."""
+    engine = CropSensitiveEngine(tight="", loose="")
+    boxes = [TextBox("Date of Birth", 0.3, BOX), TextBox("3T4Fr fa4itT", 0.1, BOX)]
+    assert reread_fields(CARD, boxes, engine) == boxes
+    assert engine.recognised == []
