@@ -57,8 +57,9 @@ def _pad(q: Quad, dx: float, dy: float) -> Quad:
 def _pan_reading(text: str) -> tuple[str, int] | None:
     """(PAN, corrections needed) for a PAN-shaped line; ("", 5) if it reads as none."""
     compact = re.sub(r"[^A-Za-z0-9]", "", text)
-    if not 9 <= len(compact) <= 12 or sum(c.isdigit() for c in compact) < 2:
-        return None  # not shaped like a PAN line
+    digits, lower = sum(c.isdigit() for c in compact), sum(c.islower() for c in compact)
+    if not 9 <= len(compact) <= 12 or digits < 2 or lower > 3:
+        return None  # not shaped like a PAN line (Hindi read as Latin is mostly lower case)
     found = find_pan_candidates(text, max_corrections=4)
     return (found[0].value, len(found[0].corrections)) if found else ("", 5)
 
