@@ -206,7 +206,8 @@ def _clean_name(text: str, *, individual: bool) -> tuple[str, tuple[str, ...]]:
     up = re.sub(r"(?<![A-Z])'|'(?![A-Z])", "", up)  # keep D'SOUZA, drop stray quotes
     up = re.sub(r"\s+", " ", up).strip(" .-'&")
     # a "/ Name" label merged onto the value's line leaves a trailing NAME no real name has
-    up = re.sub(r"(?<=\S) NAME$", "", up)
+    # (its Hindi half, read as a stray 1-2 letter word, goes with it)
+    up = re.sub(r"(?<=\S)(?: \S{1,2})? NAME$", "", up)
     # OCR often reads the dot of an initial as a comma or drops the space after it
     up = re.sub(r"\b([A-Z])\.(?=[A-Z]{2})", r"\1. ", up)
     return up, tuple(corrections)

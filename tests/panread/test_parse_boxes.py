@@ -608,3 +608,20 @@ def test_a_right_header_reaching_below_the_first_name_does_not_hide_it() -> None
     assert card.name.value == "DIVYA GUPTA"
     assert card.father_name is not None
     assert card.father_name.value == "AMIT GUPTA"
+
+
+def test_a_merged_name_label_and_its_hindi_half_leave_the_name() -> None:
+    """'ROYAL WELFARE ASSOCIATION TA Name': the label ("नाम / Name" read as 'TA Name') goes."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "DJIAR0990P",
+            "ROYAL WELFARE ASSOCIATION TA Name",
+            "/ Date of Incorporation/Formation",
+            "30/07/2006",
+        ),
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "ROYAL WELFARE ASSOCIATION"
