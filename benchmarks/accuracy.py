@@ -1,12 +1,12 @@
 """Exact-match accuracy of PanReader on seeded synthetic cards, by layout and by degradation.
 
 Builds the evaluation grid (every layout x every degradation, ``--n`` cards per cell, for
-each of the ``--seeds``; 360 cards by default), reads each with one warm ``PanReader`` and
+each of the ``--seeds``; 600 cards by default), reads each with one warm ``PanReader`` and
 prints per-field and whole-card exact-match rates as tables. The last line is a one-line
 summary. Samples are cached on disk (see ``--cache``); ``--failures DIR`` writes every failed
 image with a JSON of expected vs got.
 
-    python benchmarks/accuracy.py                 # default grid (~7 minutes on 2 cores)
+    python benchmarks/accuracy.py                 # default grid (~12 minutes on 2 cores)
     python benchmarks/accuracy.py --quick         # 1 card per cell, a smoke run
     python benchmarks/accuracy.py --n 25 --kinds photo scan --failures /tmp/fails
 """
@@ -62,8 +62,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--seeds",
         type=int,
         nargs="+",
-        default=[2024, 7, 11],
-        help="evaluation set seeds, one grid each (default 2024 7 11)",
+        default=[2024, 7, 11, 13, 17],
+        help="evaluation set seeds, one grid each (default 2024 7 11 13 17)",
     )
     parser.add_argument("--quick", action="store_true", help="1 card per cell (smoke run)")
     parser.add_argument("--layouts", nargs="+", choices=LAYOUTS, default=list(LAYOUTS))
