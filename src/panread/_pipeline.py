@@ -81,7 +81,7 @@ def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
     x0, y0 = r.min(axis=0)
     x1, y1 = r.max(axis=0)
     # generous above and below: small print at the card's edge may have gone undetected
-    mx, my = 0.08 * (x1 - x0) + 8 / scale, 0.25 * (y1 - y0) + 8 / scale
+    mx, my = 0.08 * (x1 - x0) + 8 / scale, 0.15 * (y1 - y0) + 8 / scale
     corners = np.array(
         [[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]]
     )
