@@ -264,11 +264,16 @@ def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
     return out
 
 
+def _case_counts(text: str) -> tuple[int, int]:
+    """(letters, lower-case letters) in ``text``."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters), sum(1 for c in letters if c.islower())
+
+
 def _label_like(text: str) -> bool:
     """Whether unclassified text looks like a label: names are printed in capitals, without '/'."""
-    letters = [c for c in text if c.isalpha()]
-    lower = sum(1 for c in letters if c.islower())
-    return "/" in text or (len(letters) >= 4 and lower >= 0.4 * len(letters))
+    letters, lower = _case_counts(text)
+    return "/" in text or (letters >= 4 and lower >= 0.4 * letters)
 
 
 def _plausible_name_line(s: _Seg) -> bool:
@@ -278,9 +283,8 @@ def _plausible_name_line(s: _Seg) -> bool:
         return False
     if s.seg.confidence >= 0.2:
         return True
-    letters = [c for c in s.text if c.isalpha()]
-    lower = sum(1 for c in letters if c.islower())
-    return s.seg.confidence >= 0.02 and not re.search(r"\d", s.text) and lower < 0.5 * len(letters)
+    letters, lower = _case_counts(s.text)
+    return s.seg.confidence >= 0.02 and not re.search(r"\d", s.text) and lower < 0.5 * letters
 
 
 def _drop_small_print(lines: list[_Seg]) -> list[_Seg]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -195,6 +195,25 @@ def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
     return _Reading(boxes, card, (found, card_evidence(boxes)))
 
 
+def _better(best: _Reading | None, reading: _Reading) -> _Reading:
+    return reading if best is None or reading.rank > best.rank else best
+
+
+def _readings(
+    card: Image, engine: OcrEngine, timings: dict[str, float] | None
+) -> Iterator[_Reading]:
+    """The fast reading (text lines by morphology, no CRAFT) if lines are found, then CRAFT's.
+
+    Lazy: the caller stops at the first complete card, so CRAFT runs only when needed.
+    """
+    t1 = time.perf_counter()
+    quads = find_text_lines(card)
+    _tick(timings, "lines", t1)
+    if quads:
+        yield _assess(*_read_boxes(card, quads, engine, timings), engine)
+    yield _assess(*_ocr(card, engine, timings), engine)
+
+
 def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None) -> PanCard:
     """Read the PAN card in an upright-or-rotated RGB image."""
     t0 = time.perf_counter()
@@ -220,23 +239,11 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
             attempts.append(whole)
     best: _Reading | None = None
     for card in attempts:
-        card = deskew(card)
-        # fast path: text lines by morphology, no CRAFT; kept only when the card is complete
-        t1 = time.perf_counter()
-        quads = find_text_lines(card)
-        _tick(timings, "lines", t1)
-        if quads:
-            fast = _assess(*_read_boxes(card, quads, engine, timings), engine)
-            if fast.card is not None and _is_complete(fast.card):
-                return fast.card
-            if best is None or fast.rank > best.rank:
-                best = fast
-        reading = _assess(*_ocr(card, engine, timings), engine)
-        if reading.card is not None and _is_complete(reading.card):
-            return reading.card
-        if best is None or reading.rank > best.rank:
-            best = reading
-        if reading.rank[1] >= _GOOD_EVIDENCE:
+        for reading in _readings(deskew(card), engine, timings):
+            if reading.card is not None and _is_complete(reading.card):
+                return reading.card
+            best = _better(best, reading)
+        if reading.rank[1] >= _GOOD_EVIDENCE:  # the CRAFT reading looks like a card
             break
     # no complete card yet: the outline found may be wrong, so try where the text is
     t1 = time.perf_counter()
@@ -246,9 +253,7 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
         crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
         if crop.shape[0] > crop.shape[1] * 1.2:
             crop = np.ascontiguousarray(np.rot90(crop, k=-1))
-        reading = _assess(*_ocr(deskew(crop), engine, timings), engine)
-        if best is None or reading.rank > best.rank:
-            best = reading
+        best = _better(best, _assess(*_ocr(deskew(crop), engine, timings), engine))
     if best is None or not best.boxes:
         raise NoCardFoundError("No PAN card found in the image: no text could be detected.")
     if best.card is None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ._dates import find_dates
@@ -124,34 +124,34 @@ def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
     return max(surer, key=lambda a: a.confidence) if surer else None
 
 
-def _needs_second_look(box: TextBox) -> bool:
+_Pick = Callable[[TextBox, list[TextBox]], TextBox | None]
+
+
+def _second_look(box: TextBox) -> _Pick | None:
+    """How to choose among second readings of ``box``; None if it needs no second look."""
     if _name_shaped(box.text):
-        return box.confidence < _SURE
+        return _best_name if box.confidence < _SURE else None
     if _DATE_START.search(box.text):
-        return box.confidence < _SURE or not find_dates(box.text)
+        return _best_date if box.confidence < _SURE or not find_dates(box.text) else None
     pan = _pan_reading(box.text)
     if pan is None:
-        return False
+        return None
     value, corrections = pan
     # a 'Q' whose tail the crop cut off reads as 'O': letters only, so digits 6-9 are skipped
-    return corrections >= 2 or "O" in value[:5] + value[9:] or box.confidence < _SURE
+    if corrections >= 2 or "O" in value[:5] + value[9:] or box.confidence < _SURE:
+        return _best_pan
+    return None
 
 
 def reread_fields(card: Image, boxes: Sequence[TextBox], engine: OcrEngine) -> list[TextBox]:
     """``boxes`` with garbled date and PAN lines replaced by a better reading, if one exists."""
     out = list(boxes)
     for i, box in enumerate(boxes):
-        if not _needs_second_look(box):
+        pick = _second_look(box)
+        if pick is None:
             continue
         quads = [_pad(box.box, dx, dy) for dx, dy in PADDINGS]
-        readings = engine.recognize(card, quads)
-        if _name_shaped(box.text):
-            pick = _best_name
-        elif _DATE_START.search(box.text):
-            pick = _best_date
-        else:
-            pick = _best_pan
-        again = pick(box, readings)
+        again = pick(box, engine.recognize(card, quads))
         if again is not None:
             # a second look is a guess: it keeps the first reading's doubt
             confidence = min(box.confidence, again.confidence)

@@ -25,6 +25,11 @@ def lines(*rows: str | tuple[str, float], x: float = 40, step: float = 50) -> li
     return out
 
 
+def _at(text: str, x0: float, y0: float, height: float = 40, conf: float = 0.95) -> TextBox:
+    """One box at (x0, y0), 18 px per character wide."""
+    return TextBox(text, conf, quad_from_rect(x0, y0, x0 + 18 * len(text), y0 + height))
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -338,21 +343,17 @@ def test_a_pan_read_like_a_label_word_is_still_the_pan() -> None:
 
 def test_value_whose_box_overlaps_its_label_box_is_read_under_it() -> None:
     """A small label box and a tall value box just under it may overlap: still label, value."""
-
-    def box(text: str, y0: float, y1: float) -> TextBox:
-        return TextBox(text, 0.95, quad_from_rect(80, y0, 80 + 18 * len(text), y1))
-
     card = parse_text_boxes(
         [
-            box("INCOME TAX DEPARTMENT", 55, 100),
-            box("/PERMANENT ACCOUNT NUMBER", 151, 181),
-            box("ECIPG9074T", 176, 213),
-            box("/NAME", 225, 242),
-            box("SIVA RAMA KRISHNA NEGI", 236, 271),
-            box("/FATHER'S NAME", 285, 305),
-            box("LAKSHMI NARASIMHA SWAMY NEGI", 298, 331),
-            box("/DATE OF BIRTH", 345, 365),
-            box("26-08-1948", 365, 390),
+            _at("INCOME TAX DEPARTMENT", 80, 55, 45),
+            _at("/PERMANENT ACCOUNT NUMBER", 80, 151, 30),
+            _at("ECIPG9074T", 80, 176, 37),
+            _at("/NAME", 80, 225, 17),
+            _at("SIVA RAMA KRISHNA NEGI", 80, 236, 35),
+            _at("/FATHER'S NAME", 80, 285, 20),
+            _at("LAKSHMI NARASIMHA SWAMY NEGI", 80, 298, 33),
+            _at("/DATE OF BIRTH", 80, 345, 20),
+            _at("26-08-1948", 80, 365, 25),
         ],
         today=TODAY,
     )
@@ -472,18 +473,14 @@ def test_a_surname_ending_like_name_is_not_a_label() -> None:
 
 def test_pan_above_the_names_and_centred_means_a_current_card() -> None:
     """With every label unreadable, a centred PAN printed above the names is a current card."""
-
-    def box(text: str, x0: float, y0: float, conf: float = 0.95) -> TextBox:
-        return TextBox(text, conf, quad_from_rect(x0, y0, x0 + 22 * len(text), y0 + 45))
-
     card = parse_text_boxes(
         [
-            box("IRCOHUDIparihh", 26, 73, 0.01),
-            box("DDUPD9352V", 498, 272),
-            box("SUSHMA DESHPANDE", 25, 516),
-            box("SUNIL DESHPANDE", 24, 628),
-            box("23/09/1948", 30, 740),
-            box("E= S5ar", 631, 836, 0.02),
+            _at("IRCOHUDIparihh", 26, 73, 45, 0.01),
+            _at("DDUPD9352V", 498, 272, 45),
+            _at("SUSHMA DESHPANDE", 25, 516, 45),
+            _at("SUNIL DESHPANDE", 24, 628, 45),
+            _at("23/09/1948", 30, 740, 45),
+            _at("E= S5ar", 631, 836, 45, 0.02),
         ],
         today=TODAY,
     )
@@ -494,18 +491,14 @@ def test_pan_above_the_names_and_centred_means_a_current_card() -> None:
 
 def test_small_label_print_is_not_taken_for_a_name() -> None:
     """A garbled small "/NAME" label above the name stays out of it."""
-
-    def box(text: str, y0: float, height: float, conf: float) -> TextBox:
-        return TextBox(text, conf, quad_from_rect(126, y0, 126 + 18 * len(text), y0 + height))
-
     card = parse_text_boxes(
         [
-            box("INCOME TAX DEPARTMENT", 153, 32, 0.61),
-            box("UAAPQ1564H", 262, 42, 0.93),
-            box("TAAHE", 315, 22, 0.02),
-            box("AKASH RAO QURESHI", 329, 41, 0.88),
-            box("ARUN QURESHI", 402, 41, 0.83),
-            box("09-01-1954", 482, 29, 1.0),
+            _at("INCOME TAX DEPARTMENT", 126, 153, 32, 0.61),
+            _at("UAAPQ1564H", 126, 262, 42, 0.93),
+            _at("TAAHE", 126, 315, 22, 0.02),
+            _at("AKASH RAO QURESHI", 126, 329, 41, 0.88),
+            _at("ARUN QURESHI", 126, 402, 41, 0.83),
+            _at("09-01-1954", 126, 482, 29, 1.0),
         ],
         today=TODAY,
     )
@@ -517,19 +510,15 @@ def test_small_label_print_is_not_taken_for_a_name() -> None:
 
 def test_a_sure_wrapped_word_with_a_tight_box_stays_in_the_name() -> None:
     """'VERMA' wrapped onto its own line gets a shorter box, but was read surely: it stays."""
-
-    def box(text: str, y0: float, height: float, conf: float = 1.0) -> TextBox:
-        return TextBox(text, conf, quad_from_rect(100, y0, 100 + 18 * len(text), y0 + height))
-
     card = parse_text_boxes(
         [
-            box("INCOME TAX DEPARTMENT", 168, 45, 0.88),
-            box("SURYA NARAYANA MURTHY", 218, 46),
-            box("VERMA", 263, 29),
-            box("GEORGE VERMA", 287, 44),
-            box("17/06/1987", 327, 33, 0.83),
-            box("Permanent Account Number", 379, 26, 0.79),
-            box("QBOPV7061Z", 397, 48, 0.9),
+            _at("INCOME TAX DEPARTMENT", 100, 168, 45, 0.88),
+            _at("SURYA NARAYANA MURTHY", 100, 218, 46, 1.0),
+            _at("VERMA", 100, 263, 29, 1.0),
+            _at("GEORGE VERMA", 100, 287, 44, 1.0),
+            _at("17/06/1987", 100, 327, 33, 0.83),
+            _at("Permanent Account Number", 100, 379, 26, 0.79),
+            _at("QBOPV7061Z", 100, 397, 48, 0.9),
         ],
         today=TODAY,
     )
@@ -537,10 +526,6 @@ def test_a_sure_wrapped_word_with_a_tight_box_stays_in_the_name() -> None:
     assert card.name.value == "SURYA NARAYANA MURTHY VERMA"
     assert card.father_name is not None
     assert card.father_name.value == "GEORGE VERMA"
-
-
-def _at(text: str, x0: float, y0: float, height: float = 40, conf: float = 0.95) -> TextBox:
-    return TextBox(text, conf, quad_from_rect(x0, y0, x0 + 18 * len(text), y0 + height))
 
 
 def test_skewed_photo_lines_joined_to_their_labels_still_give_their_values() -> None:
