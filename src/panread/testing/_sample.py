@@ -67,14 +67,20 @@ def evaluation_set(
 ) -> list[tuple[str, str, int]]:
     """The (layout, kind, sample seed) triples of a seeded evaluation grid, cheap to list.
 
-    Build each sample with :func:`sample_for`; the grid covers every layout x kind.
+    Build each sample with :func:`sample_for`; the grid covers every layout x kind. Choosing
+    some ``layouts`` or ``kinds`` gives the matching cells of the full grid, the same cards.
     """
+    unknown = sorted(set(layouts) - set(LAYOUTS)) + sorted(set(kinds) - set(DEGRADATIONS))
+    if unknown:
+        raise ValueError(f"unknown layouts or kinds: {', '.join(unknown)}")
     rng = random.Random(f"evaluation:{seed}")
     cells = []
-    for layout in layouts:
-        for kind in kinds:
+    for layout in LAYOUTS:
+        for kind in DEGRADATIONS:
             for _ in range(n_per_cell):
-                cells.append((layout, kind, rng.randrange(10**9)))
+                sample_seed = rng.randrange(10**9)
+                if layout in layouts and kind in kinds:
+                    cells.append((layout, kind, sample_seed))
     return cells
 
 

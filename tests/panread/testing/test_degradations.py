@@ -132,6 +132,16 @@ def test_make_sample_carries_kind_info_and_truth() -> None:
     assert sample.expected["father_name"] is None
 
 
+def test_a_sub_grid_holds_the_same_cards_as_the_full_grid() -> None:
+    """Benchmarking only photos reads the photos of the full grid, not other cards."""
+    full = evaluation_set(2, seed=5)
+    photos = evaluation_set(2, seed=5, layouts=("old", "new"), kinds=("photo",))
+    assert photos == [c for c in full if c[0] in ("old", "new") and c[1] == "photo"]
+    assert len(photos) == 4
+    with pytest.raises(ValueError, match="polaroid"):
+        evaluation_set(1, kinds=("polaroid",))
+
+
 def test_sample_for_is_reproducible() -> None:
     """The evaluation grid's samples rebuild byte for byte from their seeds."""
     cells = evaluation_set(1, seed=3, layouts=("old",), kinds=("exif_rotated",))
