@@ -99,11 +99,19 @@ def _valid(ch: str, want_letter: bool) -> bool:
     return ("A" <= ch <= "Z") if want_letter else ("0" <= ch <= "9")
 
 
+_RIVAL = 0.001
+"""The least probability at which the recogniser's own next guess beats the lookalike table."""
+
+
 def _fix(ch: str, alts: Alternatives, want_letter: bool) -> str | None:
-    """The best letter/digit for ``ch``: the recogniser's own next guess, else a lookalike."""
+    """The best letter/digit for ``ch``: the recogniser's own next guess, else a lookalike.
+
+    Even an unlikely guess of the right kind beats the table: a '7' the recogniser reads as
+    'Z' has '7' among its guesses, while the table would say '2'.
+    """
     for alt, prob in alts:
         alt = alt.upper()
-        if prob >= 0.02 and _valid(alt, want_letter):
+        if prob >= _RIVAL and _valid(alt, want_letter):
             return alt
     return (_TO_LETTER if want_letter else _TO_DIGIT).get(ch)
 

@@ -473,9 +473,6 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
     if pan_pick is not None:
         used.add(id(pan_pick[1]))
     labels = {k: next((s for s in segs if s.kind == k), None) for k in _LABELS}
-    has_labels = any(
-        labels[k] is not None for k in (Kind.NAME_LABEL, Kind.FATHER_LABEL, Kind.MOTHER_LABEL)
-    )
     keyword_hits = sum(1 for s in segs if s.kind != Kind.VALUE)
     if pan_pick is None and keyword_hits == 0:
         raise NoCardFoundError(
@@ -517,6 +514,9 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
     father_v: _Value | None = None
     mother_v: _Value | None = None
     name_guessed = father_guessed = False
+    # a name label counts only with a name under it: garbled small print ('Signature' read
+    # as 'Stanamne') can look like one
+    has_labels = False
     for kind in (Kind.FATHER_LABEL, Kind.MOTHER_LABEL, Kind.NAME_LABEL):
         label = labels[kind]
         if label is None:
@@ -525,6 +525,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
         if v is None:
             continue
         used.update(id(s) for s in v.segs)
+        has_labels = True
         if kind == Kind.FATHER_LABEL:
             father_v = v
         elif kind == Kind.MOTHER_LABEL:

@@ -31,6 +31,8 @@ DETECT_WIDTH = 640
 LOCATE_SIDE = 640
 """Long side (pixels) of the whole image when text has to be used to find the card."""
 CARD_MAX_WIDTH = 1400
+WIDEN = 0.05
+"""Share of the card's size added on every side when its outline cut lines of text off."""
 _GOOD_EVIDENCE = 10.0
 
 
@@ -53,6 +55,14 @@ def _rotate_quads_180(quads: Sequence[Quad], w: int, h: int) -> list[Quad]:
         p = [(w - x, h - y) for x, y in q]
         out.append((p[2], p[3], p[0], p[1]))
     return out
+
+
+def _widen(quad: Quad, margin: float) -> Quad:
+    """``quad`` grown by ``margin`` of its size on every side, about its centre."""
+    cx = sum(x for x, _ in quad) / 4
+    cy = sum(y for _, y in quad) / 4
+    k = 1 + 2 * margin
+    return tuple((cx + (x - cx) * k, cy + (y - cy) * k) for x, y in quad)  # type: ignore[return-value]
 
 
 def _tick(timings: dict[str, float] | None, name: str, t0: float) -> float:
@@ -173,16 +183,39 @@ def _is_complete(card: PanCard) -> bool:
     )
 
 
+def _clipped(boxes: Sequence[TextBox], image: Image) -> bool:
+    """Whether lines of text run off the left or right edge of ``image``.
+
+    A card outline found a little inside the real card cuts the first or last letters off
+    every line it crosses ('VINOD' reads 'INOD'); two lines at one edge give it away.
+    """
+    width = image.shape[1]
+    left = sum(1 for b in boxes if b.text and min(x for x, _ in b.box) <= 1)
+    right = sum(1 for b in boxes if b.text and max(x for x, _ in b.box) >= width - 2)
+    return max(left, right) >= 2
+
+
 @dataclass(frozen=True, slots=True)
 class _Reading:
-    """What one crop of the image read as: its boxes, the card parsed from them, and a rank.
-
-    Readings rank by the summed confidence of the fields found, then by card evidence.
-    """
+    """What one crop of the image read as: its boxes, the card parsed from them, and a rank."""
 
     boxes: list[TextBox]
     card: PanCard | None
-    rank: tuple[float, float]
+    uncut: bool
+    """A card was read and no lines run off the crop's sides (see :func:`_clipped`)."""
+    found: float
+    """The summed confidence of the fields found."""
+    evidence: float
+    """How much the text looks like a PAN card (:func:`card_evidence`)."""
+
+    @property
+    def rank(self) -> tuple[bool, float, float]:
+        """Uncut readings first, then by the fields found, then by card evidence."""
+        return (self.uncut, self.found, self.evidence)
+
+    @property
+    def complete(self) -> bool:
+        return self.uncut and self.card is not None and _is_complete(self.card)
 
 
 def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
@@ -192,7 +225,8 @@ def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
     if card is not None:
         fields = (card.pan, card.name, card.father_name, card.mother_name, card.dob)
         found = sum(f.confidence for f in fields if f is not None)
-    return _Reading(boxes, card, (found, card_evidence(boxes)))
+    uncut = card is not None and not _clipped(boxes, image)
+    return _Reading(boxes, card, uncut, found, card_evidence(boxes))
 
 
 def _better(best: _Reading | None, reading: _Reading) -> _Reading:
@@ -214,6 +248,19 @@ def _readings(
     yield _assess(*_ocr(card, engine, timings), engine)
 
 
+def _text_block(rgb: Image, engine: OcrEngine, timings: dict[str, float] | None) -> Image | None:
+    """The block of text in ``rgb`` cut out level and landscape, or None if there is none."""
+    t0 = time.perf_counter()
+    crop = _locate_by_text(rgb, engine)
+    _tick(timings, "locate_text", t0)
+    if crop is None or min(crop.shape[:2]) < 16:
+        return None
+    crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
+    if crop.shape[0] > crop.shape[1] * 1.2:
+        crop = np.ascontiguousarray(np.rot90(crop, k=-1))
+    return crop
+
+
 def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None) -> PanCard:
     """Read the PAN card in an upright-or-rotated RGB image."""
     t0 = time.perf_counter()
@@ -229,31 +276,35 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
     if 1.45 <= aspect <= 1.75:  # the image may be the card itself
         whole = rgb if w >= h else np.ascontiguousarray(np.rot90(rgb, k=-1))
         whole, _ = _resize_to_width(whole, CARD_MAX_WIDTH)
-    attempts: list[Image] = []
+    # each card image with the outline it was cut along (None: not cut from an outline)
+    attempts: list[tuple[Image, Quad | None]] = []
     if found is not None:
-        attempts.append(warp_card(rgb, found.quad, max_width=CARD_MAX_WIDTH))
+        attempts.append((warp_card(rgb, found.quad, max_width=CARD_MAX_WIDTH), found.quad))
     if whole is not None:
         if found is None or found.area_fraction < 0.5:
-            attempts.insert(0, whole)
+            attempts.insert(0, (whole, None))
         else:
-            attempts.append(whole)
+            attempts.append((whole, None))
     best: _Reading | None = None
-    for card in attempts:
+    for card, outline in attempts:  # may grow while it runs (a widened outline)
         for reading in _readings(deskew(card), engine, timings):
-            if reading.card is not None and _is_complete(reading.card):
+            if reading.complete and reading.card is not None:
                 return reading.card
             best = _better(best, reading)
-        if reading.rank[1] >= _GOOD_EVIDENCE:  # the CRAFT reading looks like a card
+            if outline is not None and reading.card is not None and not reading.uncut:
+                # the outline was found inside the card and cut lines off: widen it once
+                wide = warp_card(rgb, _widen(outline, WIDEN), max_width=CARD_MAX_WIDTH)
+                attempts.append((wide, None))
+                outline = None
+        if reading.uncut and reading.evidence >= _GOOD_EVIDENCE:  # CRAFT's reading is a card
             break
     # no complete card yet: the outline found may be wrong, so try where the text is
-    t1 = time.perf_counter()
-    crop = _locate_by_text(rgb, engine)
-    _tick(timings, "locate_text", t1)
-    if crop is not None and min(crop.shape[:2]) >= 16:
-        crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
-        if crop.shape[0] > crop.shape[1] * 1.2:
-            crop = np.ascontiguousarray(np.rot90(crop, k=-1))
-        best = _better(best, _assess(*_ocr(deskew(crop), engine, timings), engine))
+    crop = _text_block(rgb, engine, timings)
+    if crop is not None:
+        for reading in _readings(deskew(crop), engine, timings):
+            if reading.complete and reading.card is not None:
+                return reading.card
+            best = _better(best, reading)
     if best is None or not best.boxes:
         raise NoCardFoundError("No PAN card found in the image: no text could be detected.")
     if best.card is None:

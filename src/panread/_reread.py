@@ -12,7 +12,8 @@ differently padded crops:
 - a PAN read with confidence under 0.9: the surest reading wins if it is clearly surer and
   needs no more corrections;
 - a name line (two or more words, mostly capitals) read with confidence under 0.9: the
-  surest reading with as many words wins if it is clearly surer.
+  readings of as many words vote with their confidences (the first reading twice), and the
+  text with the most votes wins.
 
 A replaced line keeps the lower confidence of its two readings. Other lines are never touched,
 so a clean read costs nothing."""
@@ -112,16 +113,25 @@ def _name_shaped(text: str) -> bool:
 
 
 def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
-    """The surest reading of a doubtful name line, if clearly surer and of as many words."""
+    """The reading of a doubtful name line that most readings agree on, if not the first.
+
+    Every reading of as many words votes for its text with its confidence. The first
+    reading, made from the detector's own box, votes twice: the padded crops must agree
+    among themselves to outvote it.
+    """
     words = len(box.text.split())
-    surer = [
-        a
-        for a in readings
-        if _name_shaped(a.text)
-        and len(a.text.split()) == words
-        and a.confidence > box.confidence + 0.1
-    ]
-    return max(surer, key=lambda a: a.confidence) if surer else None
+    first = box.text.strip()
+    votes = {first: 2 * box.confidence}
+    surest: dict[str, TextBox] = {}
+    for again in readings:
+        text = again.text.strip()
+        if not _name_shaped(text) or len(text.split()) != words:
+            continue
+        votes[text] = votes.get(text, 0.0) + again.confidence
+        if text not in surest or again.confidence > surest[text].confidence:
+            surest[text] = again
+    winner = max(votes, key=lambda text: votes[text])
+    return None if winner == first else surest[winner]
 
 
 _Pick = Callable[[TextBox, list[TextBox]], TextBox | None]

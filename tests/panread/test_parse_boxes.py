@@ -125,6 +125,25 @@ def test_old_layout_reads_unlabelled_lines_in_order() -> None:
     )
 
 
+def test_a_garbled_signature_read_as_a_name_label_leaves_an_old_card_old() -> None:
+    """'Signature' read as 'Stanamne' classifies as a name label, but no name is under it."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "DINESH RAJ AGRAWAL",
+            "PRADEEP AGRAWAL",
+            "30/06/1985",
+            "Permanent Account Number",
+            "JMCPA4057W",
+            "Stanamne",
+        ),
+        today=TODAY,
+    )
+    assert card.layout is Layout.OLD
+    assert card.name is not None
+    assert card.name.value == "DINESH RAJ AGRAWAL"
+
+
 @pytest.mark.parametrize(
     ("rows", "name", "father"),
     [
@@ -449,6 +468,34 @@ def test_pan_letter_the_recogniser_was_unsure_of_is_flagged() -> None:
     assert doubtful.pan.confidence < clear.pan.confidence
     assert "PAN character unclear at position 3: 'I' or 'J'." in doubtful.warnings
     assert not any("unclear" in w for w in clear.warnings)
+
+
+def test_pan_digit_takes_the_recognisers_own_digit_guess_before_the_lookalike_table() -> None:
+    """A '7' read as 'Z' (the table says '2') comes back when '7' is among the guesses,
+    however unlikely; with no digit among them, the table decides."""
+
+    def read(z_alternatives: tuple[tuple[str, float], ...]) -> PanCard:
+        text = "ILVCKZ005W"
+        alternatives = tuple(((c, 1.0),) for c in text[:5]) + (z_alternatives,)
+        alternatives += tuple(((c, 1.0),) for c in text[6:])
+        boxes = lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            text,
+            "/ Name",
+            "KRISHNA NORTHERN PRIVATE LIMITED",
+            "/ Date of Incorporation/Formation",
+            "27/07/1975",
+        )
+        boxes[2] = TextBox(text, 0.96, boxes[2].box, alternatives)
+        return parse_text_boxes(boxes, today=TODAY)
+
+    guessed = read((("Z", 0.92), ("T", 0.077), ("7", 0.002)))
+    table = read((("Z", 0.92), ("T", 0.08)))
+    assert guessed.pan is not None
+    assert table.pan is not None
+    assert (guessed.pan.value, table.pan.value) == ("ILVCK7005W", "ILVCK2005W")
+    assert "PAN corrected at position 6: 'Z' read as digit '7'." in guessed.warnings
 
 
 def test_a_surname_ending_like_name_is_not_a_label() -> None:

@@ -17,8 +17,11 @@ BOX = quad_from_rect(100, 200, 300, 240)  # 40 px high
 class CropSensitiveEngine:
     """Reads ``tight`` from a crop as tall as BOX and ``loose`` from a taller one."""
 
-    def __init__(self, tight: str, loose: str, loose_confidence: float = 0.9) -> None:
+    def __init__(
+        self, tight: str, loose: str, loose_confidence: float = 0.9, tight_confidence: float = 0.9
+    ) -> None:
         self.tight, self.loose, self.loose_confidence = tight, loose, loose_confidence
+        self.tight_confidence = tight_confidence
         self.recognised: list[Quad] = []
 
     def load(self) -> None:
@@ -35,7 +38,7 @@ class CropSensitiveEngine:
             if height > 41:
                 out.append(TextBox(self.loose, self.loose_confidence, q))
             else:
-                out.append(TextBox(self.tight, 0.9, q))
+                out.append(TextBox(self.tight, self.tight_confidence, q))
         return out
 
 
@@ -139,13 +142,25 @@ def test_a_q_found_again_may_come_with_a_digit_to_fix() -> None:
     assert box.text == "IQFPD361SN"
 
 
-def test_a_doubtful_name_line_takes_a_clearly_surer_reading_of_as_many_words() -> None:
-    """'DIWYA MOHANTY' at 0.6 is replaced by a surer 'DIVYA MOHANTY'; a reading that merges
-    or splits words never replaces a name."""
-    engine = CropSensitiveEngine(tight="DIWYA MOHANTY", loose="DIVYA MOHANTY", loose_confidence=0.9)
-    (box,) = reread_fields(CARD, [TextBox("DIWYA MOHANTY", 0.6, BOX)], engine)
-    assert box.text == "DIVYA MOHANTY"
-    merged = CropSensitiveEngine(tight="DIWYA MOHANTY", loose="DIVYAMOHANTY", loose_confidence=0.9)
+def test_a_doubtful_name_line_takes_the_reading_most_crops_agree_on() -> None:
+    """'PRANOD KHAN' at 0.61 (counted twice) and read so again at 0.13 by the two tight
+    crops (1.48 in all) loses to 'PRAMOD KHAN' read at 0.8 by the two loose ones (1.6)."""
+    engine = CropSensitiveEngine("PRANOD KHAN", "PRAMOD KHAN", 0.8, tight_confidence=0.13)
+    (box,) = reread_fields(CARD, [TextBox("PRANOD KHAN", 0.61, BOX)], engine)
+    assert box.text == "PRAMOD KHAN"
+    assert box.confidence == pytest.approx(0.61)
+
+
+def test_a_name_line_is_kept_unless_the_padded_crops_outvote_it() -> None:
+    """At 0.7 per loose crop 'PRAMOD KHAN' has 1.4, less than the 1.48 of 'PRANOD KHAN'."""
+    engine = CropSensitiveEngine("PRANOD KHAN", "PRAMOD KHAN", 0.7, tight_confidence=0.13)
+    kept = [TextBox("PRANOD KHAN", 0.61, BOX)]
+    assert reread_fields(CARD, kept, engine) == kept
+
+
+def test_a_reading_that_merges_or_splits_words_never_replaces_a_name() -> None:
+    """'DIVYAMOHANTY' has one word where 'DIWYA MOHANTY' has two: it gets no vote."""
+    merged = CropSensitiveEngine("", "DIVYAMOHANTY", 0.99, tight_confidence=0.0)
     kept = [TextBox("DIWYA MOHANTY", 0.6, BOX)]
     assert reread_fields(CARD, kept, merged) == kept
 

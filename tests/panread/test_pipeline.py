@@ -1,0 +1,46 @@
+"""Choosing among readings of differently cropped cards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from panread._engine import TextBox, quad_from_rect
+from panread._pipeline import _clipped, _widen
+
+CARD = np.zeros((600, 1000, 3), dtype=np.uint8)
+
+
+def _line(text: str, x0: float, x1: float, y: float) -> TextBox:
+    return TextBox(text, 0.9, quad_from_rect(x0, y, x1, y + 40))
+
+
+def test_lines_cut_at_the_left_edge_mark_a_clipped_crop() -> None:
+    """An outline inside the card cuts 'VINOD SHARMA' to 'INOD SHARMA' at x = 0."""
+    boxes = [_line("ME TAX DEPARTMENT", 0, 274, 36), _line("INOD SHARMA", 0, 251, 391)]
+    assert _clipped(boxes, CARD)
+
+
+def test_lines_cut_at_the_right_edge_mark_a_clipped_crop() -> None:
+    boxes = [_line("GOVT. OF IND", 800, 1000, 36), _line("HRd", 900, 999, 80)]
+    assert _clipped(boxes, CARD)
+
+
+def test_one_line_at_an_edge_or_empty_boxes_do_not() -> None:
+    """A single box at the edge may be a stray mark; boxes read as nothing never count."""
+    boxes = [
+        _line("INCOME TAX DEPARTMENT", 60, 400, 36),
+        _line("VINOD SHARMA", 0, 251, 391),
+        _line("", 0, 40, 500),
+        _line("", 990, 1000, 500),
+    ]
+    assert not _clipped(boxes, CARD)
+
+
+def test_a_widened_outline_grows_by_the_margin_on_every_side() -> None:
+    """A 1000 x 600 outline widened by 5% gains 50 px left and right and 30 px above and below."""
+    quad = ((100.0, 100.0), (1100.0, 100.0), (1100.0, 700.0), (100.0, 700.0))
+    wide = _widen(quad, 0.05)
+    expected = ((50.0, 70.0), (1150.0, 70.0), (1150.0, 730.0), (50.0, 730.0))
+    for (x, y), (ex, ey) in zip(wide, expected, strict=True):
+        assert (x, y) == (pytest.approx(ex), pytest.approx(ey))
