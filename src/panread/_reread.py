@@ -38,6 +38,8 @@ _SURE = 0.9
 """A date or PAN line read with less confidence than this gets a second look."""
 
 _DATE_START = re.compile(r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]")
+_DATE_RUN_TOGETHER = re.compile(r"\W*\d{1,2}\s*[/\-.]?\s*\d{1,2}\s*[/\-.]?\s*(?:19|20)\d\d\W*")
+"""A date that lost a separator: '1411/1953' for 11/11/1953 parses, but as the 14th."""
 
 
 def _pad(q: Quad, dx: float, dy: float) -> Quad:
@@ -141,7 +143,7 @@ def _second_look(box: TextBox) -> _Pick | None:
     """How to choose among second readings of ``box``; None if it needs no second look."""
     if _name_shaped(box.text):
         return _best_name if box.confidence < _SURE else None
-    if _DATE_START.search(box.text):
+    if _DATE_START.search(box.text) or _DATE_RUN_TOGETHER.fullmatch(box.text):
         return _best_date if box.confidence < _SURE or not find_dates(box.text) else None
     pan = _pan_reading(box.text)
     if pan is None:

@@ -476,8 +476,7 @@ def test_pan_digit_takes_the_recognisers_own_digit_guess_before_the_lookalike_ta
 
     def read(z_alternatives: tuple[tuple[str, float], ...]) -> PanCard:
         text = "ILVCKZ005W"
-        alternatives = tuple(((c, 1.0),) for c in text[:5]) + (z_alternatives,)
-        alternatives += tuple(((c, 1.0),) for c in text[6:])
+        alternatives = tuple(z_alternatives if i == 5 else ((c, 1.0),) for i, c in enumerate(text))
         boxes = lines(
             "INCOME TAX DEPARTMENT",
             "Permanent Account Number Card",

@@ -135,6 +135,13 @@ def test_a_doubtful_date_takes_a_clearly_surer_reading() -> None:
     assert box.text == "08/10/1960"
 
 
+def test_a_date_that_lost_a_separator_is_read_again() -> None:
+    """'1411/1953' at 0.8 parses (as the 14th) but lost a '/': a surer '11/11/1953' wins."""
+    engine = CropSensitiveEngine(tight="1411/1953", loose="11/11/1953", loose_confidence=0.99)
+    (box,) = reread_fields(CARD, [TextBox("1411/1953", 0.8, BOX)], engine)
+    assert box.text == "11/11/1953"
+
+
 def test_a_q_found_again_may_come_with_a_digit_to_fix() -> None:
     """'IQFPD361SN' (Q seen, 5 read as S) still restores the Q of 'IOFPD3615N'."""
     engine = CropSensitiveEngine(tight="IOFPD3615N", loose="IQFPD361SN")
