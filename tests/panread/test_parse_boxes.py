@@ -598,6 +598,26 @@ def test_skewed_photo_lines_joined_to_their_labels_still_give_their_values() -> 
     assert card.father_name.value == "GAURAV ARORA"
 
 
+def test_a_cleanly_read_wrapped_word_joins_a_name_whose_box_grew() -> None:
+    """'LIMITED' is 0.73 of the height of the (too tall) box above it, but read cleanly: it is
+    the rest of the company's name, not the next field's label."""
+    card = parse_text_boxes(
+        [
+            _at("INCOME TAX DEPARTMENT", 20, 44, 31),
+            _at("Permanent Account Number Card", 20, 121, 31),
+            _at("STQCI5592Q", 14, 164, 55),
+            _at("T Name", 20, 271, 21),
+            _at("INDUS GANESH CONSTRUCTIONS PRIVATE", 15, 296, 41, 0.7),
+            _at("LIMITED", 20, 338, 30, 1.0),
+            _at("Date of Incorporation/Formation", 18, 410, 33, 0.42),
+            _at("12/09/1961", 15, 443, 36),
+        ],
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "INDUS GANESH CONSTRUCTIONS PRIVATE LIMITED"
+
+
 def test_unreadable_father_label_leaves_the_father_as_the_next_line() -> None:
     """With the father's label garbled, the small label print is skipped and the next
     name-sized line below the name is the father's name."""
