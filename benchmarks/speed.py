@@ -6,7 +6,7 @@ the other, so its peak RSS (``ru_maxrss``) is its own and the two never share th
 Latency is wall-clock for ``reader.read(path)`` / ``reader.readtext(path)`` from the file on
 disk (decoding included), after one untimed warm-up read. The last line is a summary.
 
-    python benchmarks/speed.py                 # 5 photos + 2 scans (~10 minutes on 2 cores)
+    python benchmarks/speed.py                 # 12 photos + 2 scans (~10 minutes on 2 cores)
     python benchmarks/speed.py --quick         # 2 photos + 1 scan
     python benchmarks/speed.py --no-stock      # panread only
 """
@@ -36,7 +36,7 @@ SET_TITLES = {"photo": "phone photos", "scan600": "A4 scans 600 dpi"}
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=5, help="phone photos to time (default 5)")
+    parser.add_argument("--n", type=int, default=12, help="phone photos to time (default 12)")
     parser.add_argument("--n-scans", type=int, default=2, help="600 dpi scans (default 2)")
     parser.add_argument("--seed", type=int, default=7, help="sample seed")
     parser.add_argument("--quick", action="store_true", help="2 photos and 1 scan")

@@ -292,10 +292,11 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
                 return reading.card
             best = _better(best, reading)
             if outline is not None and reading.card is not None and not reading.uncut:
-                # the outline was found inside the card and cut lines off: widen it once
+                # the outline was found inside the card and cut lines off: read the card cut
+                # along a wider outline next, rather than this one again with CRAFT
                 wide = warp_card(rgb, _widen(outline, WIDEN), max_width=CARD_MAX_WIDTH)
                 attempts.append((wide, None))
-                outline = None
+                break
         if reading.uncut and reading.evidence >= _GOOD_EVIDENCE:  # CRAFT's reading is a card
             break
     # no complete card yet: the outline found may be wrong, so try where the text is
