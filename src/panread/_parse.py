@@ -255,9 +255,10 @@ def _below(label: _Seg, segs: list[_Seg], used: set[int]) -> list[_Seg]:
             continue
         if not _name_like(s.text) or find_dates(s.text) or _pan_of(s) or _label_like(s.text):
             break
+        # smaller print, garbled: the next field's label (a wrapped 'LIMITED' can look small
+        # beside a first line whose box grew, but it reads cleanly)
         if s.seg.height < 0.75 * first.seg.height and s.seg.confidence < 0.5:
-            break  # smaller print, garbled: the next field's label (a wrapped 'LIMITED' can
-            # look small beside a first line whose box grew, but it reads cleanly)
+            break
         if _has(_words(s.text), ("NAME", "FATHER", "MOTHER", "BIRTH", "DATE"), 0.8):
             break
         out.append(s)

@@ -214,8 +214,11 @@ class _Reading:
         return (self.uncut, self.found, self.evidence)
 
     @property
-    def complete(self) -> bool:
-        return self.uncut and self.card is not None and _is_complete(self.card)
+    def complete_card(self) -> PanCard | None:
+        """The card, if it is complete and its crop cut no lines off; else None."""
+        if self.uncut and self.card is not None and _is_complete(self.card):
+            return self.card
+        return None
 
 
 def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
@@ -288,8 +291,8 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
     best: _Reading | None = None
     for card, outline in attempts:  # may grow while it runs (a widened outline)
         for reading in _readings(deskew(card), engine, timings):
-            if reading.complete and reading.card is not None:
-                return reading.card
+            if (done := reading.complete_card) is not None:
+                return done
             best = _better(best, reading)
             if outline is not None and reading.card is not None and not reading.uncut:
                 # the outline was found inside the card and cut lines off: read the card cut
@@ -303,8 +306,8 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
     crop = _text_block(rgb, engine, timings)
     if crop is not None:
         for reading in _readings(deskew(crop), engine, timings):
-            if reading.complete and reading.card is not None:
-                return reading.card
+            if (done := reading.complete_card) is not None:
+                return done
             best = _better(best, reading)
     if best is None or not best.boxes:
         raise NoCardFoundError("No PAN card found in the image: no text could be detected.")

@@ -25,6 +25,13 @@ def lines(*rows: str | tuple[str, float], x: float = 40, step: float = 50) -> li
     return out
 
 
+def read_old_card(*names: str, dob: str, pan: str, below: str | None = None) -> PanCard:
+    """An older card read cleanly: the header, the unlabelled ``names`` lines, the date, the
+    PAN's label and the PAN, then ``below`` (a line under the PAN), one line each."""
+    rows = ["INCOME TAX DEPARTMENT", *names, dob, "Permanent Account Number", pan]
+    return parse_text_boxes(lines(*rows, *([below] if below else [])), today=TODAY)
+
+
 def _at(text: str, x0: float, y0: float, height: float = 40, conf: float = 0.95) -> TextBox:
     """One box at (x0, y0), 18 px per character wide."""
     return TextBox(text, conf, quad_from_rect(x0, y0, x0 + 18 * len(text), y0 + height))
@@ -106,17 +113,8 @@ def test_mother_name_is_read_where_the_card_shows_it() -> None:
 
 def test_old_layout_reads_unlabelled_lines_in_order() -> None:
     """An older card: name, father's name and date of birth come from unlabelled lines."""
-    card = parse_text_boxes(
-        lines(
-            "INCOME TAX DEPARTMENT",
-            "RAJU PANDA",
-            "KRISHNA DEVI PANDA",
-            "02/10/1988",
-            "Permanent Account Number",
-            "SZTPP4477A",
-            "Signature",
-        ),
-        today=TODAY,
+    card = read_old_card(
+        "RAJU PANDA", "KRISHNA DEVI PANDA", dob="02/10/1988", pan="SZTPP4477A", below="Signature"
     )
     assert card.layout is Layout.OLD
     assert (card.name and card.name.value, card.father_name and card.father_name.value) == (
@@ -127,17 +125,12 @@ def test_old_layout_reads_unlabelled_lines_in_order() -> None:
 
 def test_a_garbled_signature_read_as_a_name_label_leaves_an_old_card_old() -> None:
     """'Signature' read as 'Stanamne' classifies as a name label, but no name is under it."""
-    card = parse_text_boxes(
-        lines(
-            "INCOME TAX DEPARTMENT",
-            "DINESH RAJ AGRAWAL",
-            "PRADEEP AGRAWAL",
-            "30/06/1985",
-            "Permanent Account Number",
-            "JMCPA4057W",
-            "Stanamne",
-        ),
-        today=TODAY,
+    card = read_old_card(
+        "DINESH RAJ AGRAWAL",
+        "PRADEEP AGRAWAL",
+        dob="30/06/1985",
+        pan="JMCPA4057W",
+        below="Stanamne",
     )
     assert card.layout is Layout.OLD
     assert card.name is not None
@@ -161,12 +154,7 @@ def test_a_garbled_signature_read_as_a_name_label_leaves_an_old_card_old() -> No
 )
 def test_old_layout_wrapped_names_are_joined(rows: list[str], name: str, father: str) -> None:
     """A name wrapping onto a second line on an older card stays with its own person."""
-    card = parse_text_boxes(
-        lines(
-            "INCOME TAX DEPARTMENT", *rows, "02/10/1988", "Permanent Account Number", "ABCPG1234Q"
-        ),
-        today=TODAY,
-    )
+    card = read_old_card(*rows, dob="02/10/1988", pan="ABCPG1234Q")
     assert card.name is not None
     assert card.name.value == name
     assert card.father_name is not None
@@ -415,17 +403,7 @@ def test_an_unreadable_mixed_case_label_does_not_join_the_name_above() -> None:
 )
 def test_surname_run_into_the_word_before_is_split(father_read: str, father: str) -> None:
     """Family members share a surname: 'GURPREETARORA' under 'VARUN ARORA' is two words."""
-    card = parse_text_boxes(
-        lines(
-            "INCOME TAX DEPARTMENT",
-            "VARUN ARORA",
-            father_read,
-            "01/10/2002",
-            "Permanent Account Number",
-            "CTAPA3410T",
-        ),
-        today=TODAY,
-    )
+    card = read_old_card("VARUN ARORA", father_read, dob="01/10/2002", pan="CTAPA3410T")
     assert card.father_name is not None
     assert card.father_name.value == father
     assert any("split" in w for w in card.warnings) == (father_read != father)
@@ -499,16 +477,8 @@ def test_pan_digit_takes_the_recognisers_own_digit_guess_before_the_lookalike_ta
 
 def test_a_surname_ending_like_name_is_not_a_label() -> None:
     """SUBRAMANIAM ends in 'NIAM', close to 'NAME': still a name on an older card."""
-    card = parse_text_boxes(
-        lines(
-            "INCOME TAX DEPARTMENT",
-            "MADHAV SUBRAMANIAM",
-            "VIJAY SUBRAMANIAM",
-            "17/04/1951",
-            "Permanent Account Number",
-            "UUDPS5960J",
-        ),
-        today=TODAY,
+    card = read_old_card(
+        "MADHAV SUBRAMANIAM", "VIJAY SUBRAMANIAM", dob="17/04/1951", pan="UUDPS5960J"
     )
     assert card.layout is Layout.OLD
     assert card.name is not None
