@@ -3,7 +3,9 @@
 Works on a small copy of the image (a few hundred pixels), so it costs milliseconds even for
 a 35-megapixel scan. Two detectors propose card outlines: the region that differs from the
 image's border colour (cards on a table, on a scanner's white page) and closed edge
-contours; a candidate must have roughly the card's 85.6 x 54 mm proportions.
+contours; a candidate must have roughly the card's 85.6 x 54 mm proportions. When neither
+finds one (paper touching the card, a pale background), the card's four straight edges may
+still be found (:mod:`._edges`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ._edges import CardShape, card_from_edges
 from ._engine import Image, Quad
 
 __all__ = ["CARD_ASPECT", "CardQuad", "find_card", "order_quad", "warp_card"]
 
 CARD_ASPECT = 85.6 / 54.0
 _WORK_SIDE = 512
+_ASPECT_RANGE = (1.3, 1.95)
+_AREA_RANGE = (0.03, 0.95)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,7 @@ def _candidates_from_mask(mask: np.ndarray, area: float) -> list[CardQuad]:
     for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
         c_area = cv2.contourArea(cnt)
         frac = c_area / area
-        if frac < 0.03 or frac > 0.95:
+        if not _AREA_RANGE[0] <= frac <= _AREA_RANGE[1]:
             continue
         x, y, bw, bh = cv2.boundingRect(cnt)
         touches = (x <= 1) + (y <= 1) + (x + bw >= sw - 1) + (y + bh >= sh - 1)
@@ -92,7 +97,7 @@ def _candidates_from_mask(mask: np.ndarray, area: float) -> list[CardQuad]:
         if q_area <= 0:
             continue
         fill = c_area / q_area
-        if not 1.3 <= aspect <= 1.95 or not 0.92 <= fill <= 1.08:
+        if not _ASPECT_RANGE[0] <= aspect <= _ASPECT_RANGE[1] or not 0.92 <= fill <= 1.08:
             continue
         score = (
             1.0
@@ -160,7 +165,11 @@ def find_card(rgb: Image) -> CardQuad | None:
         for open_first in (True, False):
             candidates += _candidates_from_mask(_clean(mask, k, open_first), area)
     if not candidates:
-        return None
+        by_edges = card_from_edges(small, CardShape(CARD_ASPECT, _ASPECT_RANGE, _AREA_RANGE))
+        if by_edges is None:
+            return None
+        quad, score, share = by_edges
+        candidates.append(CardQuad(order_quad(np.array(quad)), score, share))
     best = max(candidates, key=lambda c: c.score)
     inv = 1.0 / scale
     p = [(x * inv, y * inv) for x, y in best.quad]
