@@ -99,20 +99,31 @@ def _valid(ch: str, want_letter: bool) -> bool:
     return ("A" <= ch <= "Z") if want_letter else ("0" <= ch <= "9")
 
 
+def _capital(ch: str) -> str:
+    """The capital a read character stands for: a lower-case 'l' is drawn like an 'I'."""
+    return "I" if ch == "l" else ch.upper()
+
+
 _RIVAL = 0.001
 """The least probability at which the recogniser's own next guess beats the lookalike table."""
 
 
 def _fix(ch: str, alts: Alternatives, want_letter: bool) -> str | None:
-    """The best letter/digit for ``ch``: the recogniser's own next guess, else a lookalike.
+    """The best letter/digit for ``ch``: the recogniser's likeliest other guess, else a lookalike.
 
     Even an unlikely guess of the right kind beats the table: a '7' the recogniser reads as
-    'Z' has '7' among its guesses, while the table would say '2'.
+    'Z' has '7' among its guesses, while the table would say '2'. Guesses that stand for the
+    same capital add up ('l' and 'I' both for 'I').
     """
+    votes: dict[str, float] = {}
     for alt, prob in alts:
-        alt = alt.upper()
-        if prob >= _RIVAL and _valid(alt, want_letter):
-            return alt
+        capital = _capital(alt)
+        if _valid(capital, want_letter):
+            votes[capital] = votes.get(capital, 0.0) + prob
+    if votes:
+        best = max(votes, key=lambda c: votes[c])
+        if votes[best] >= _RIVAL:
+            return best
     return (_TO_LETTER if want_letter else _TO_DIGIT).get(ch)
 
 
@@ -122,7 +133,7 @@ _DOUBT = 0.15
 
 def _doubt(i: int, ch: str, alts: Alternatives, want_letter: bool) -> str | None:
     for alt, prob in alts:
-        alt = alt.upper()
+        alt = _capital(alt)
         if alt != ch and prob >= _DOUBT and _valid(alt, want_letter):
             return f"position {i + 1}: '{ch}' or '{alt}'"
     return None
@@ -167,7 +178,7 @@ def find_pan_candidates(
     then leftmost.
     """
     alts = alternatives if len(alternatives) == len(text) else tuple(() for _ in text)
-    chars = [(c.upper(), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
+    chars = [(_capital(c), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
     found: list[PanCandidate] = []
     for start in range(len(chars) - 9):
         window = chars[start : start + 10]

@@ -475,6 +475,38 @@ def test_pan_digit_takes_the_recognisers_own_digit_guess_before_the_lookalike_ta
     assert "PAN corrected at position 6: 'Z' read as digit '7'." in guessed.warnings
 
 
+def _company_card_with_pan(text: str, last: tuple[tuple[str, float], ...]) -> PanCard:
+    alternatives = tuple(last if i == 9 else ((c, 1.0),) for i, c in enumerate(text))
+    boxes = lines(
+        "INCOME TAX DEPARTMENT",
+        "Permanent Account Number Card",
+        text,
+        "/ Name",
+        "OM EXPORTS PRIVATE LIMITED",
+        "/ Date of Incorporation/Formation",
+        "23/06/1954",
+    )
+    boxes[2] = TextBox(text, 0.9, boxes[2].box, alternatives)
+    return parse_text_boxes(boxes, today=TODAY)
+
+
+def test_a_lower_case_l_among_the_guesses_stands_for_a_capital_i() -> None:
+    """In print a lower-case 'l' is drawn like an 'I': '1' with guesses 'l' and 'L' is an 'I'
+    (the two guesses for 'I' outweigh the one for 'L'); a lone 'L' guess still wins."""
+    i_card = _company_card_with_pan("ARFCO93501", (("1", 0.989), ("l", 0.0034), ("L", 0.0029)))
+    l_card = _company_card_with_pan("ARFCO93501", (("1", 0.989), ("L", 0.0029)))
+    assert i_card.pan is not None
+    assert l_card.pan is not None
+    assert (i_card.pan.value, l_card.pan.value) == ("ARFCO9350I", "ARFCO9350L")
+    assert "PAN corrected at position 10: '1' read as letter 'I'." in i_card.warnings
+
+
+def test_a_lower_case_l_read_in_a_pan_is_a_capital_i() -> None:
+    card = _company_card_with_pan("ARFCO9350l", (("l", 0.9), ("L", 0.05)))
+    assert card.pan is not None
+    assert card.pan.value == "ARFCO9350I"
+
+
 def test_a_surname_ending_like_name_is_not_a_label() -> None:
     """SUBRAMANIAM ends in 'NIAM', close to 'NAME': still a name on an older card."""
     card = read_old_card(
