@@ -148,7 +148,7 @@ def find_card(rgb: Image) -> CardQuad | None:
     k = max(3, round(0.025 * min(sh, sw)) | 1)
     masks = []
     otsu, _ = cv2.threshold(dist8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    for thr in (max(otsu, 24.0), 16.0, 36.0, 70.0):
+    for thr in sorted({max(otsu, 24.0), 16.0, 24.0, 36.0, 70.0}):
         masks.append((dist8 > thr).astype(np.uint8) * 255)
     lum = lab[:, :, 0].astype(np.uint8)
     _, bright = cv2.threshold(lum, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

@@ -81,6 +81,22 @@ def test_rendered_photos_whose_card_merges_with_its_surroundings(layout: str, se
     assert math.dist(tl, tr) > math.dist(tl, bl)  # the long side first, from the top-left
 
 
+def test_a_pale_card_on_a_white_scanned_page_is_found() -> None:
+    """A beige card barely differs from the page: only a fixed low threshold separates it."""
+    sample = sample_for("new", "scan", 413452378)
+    rgb = load_image(sample.data, ReadLimits()).pixels
+    found = find_card(rgb)
+    assert found is not None
+    x, y, side, _ = sample.info["card_box"]  # the square the tilted card was drawn in
+    cx = sum(px for px, _ in found.quad) / 4
+    cy = sum(py for _, py in found.quad) / 4
+    assert x < cx < x + side
+    assert y < cy < y + side
+    tl, tr, _, _ = found.quad
+    card_mm = math.dist(tl, tr) / sample.info["dpi"] * 25.4
+    assert card_mm == pytest.approx(85.6, rel=0.05)
+
+
 def test_a_card_on_a_plain_desk_is_found_as_a_region() -> None:
     corners = _card_corners(320, 230, 400, 4)
     found = find_card(_photo(60, corners, paper=False))
