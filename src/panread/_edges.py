@@ -23,13 +23,16 @@ from ._engine import Image, Quad
 __all__ = ["CardShape", "card_from_edges"]
 
 _MAX_LINES = 25
+"""Only the longest lines are paired: pairs of pairs grow with the fourth power."""
 _SAME_ANGLE = math.radians(2.5)
 _SAME_OFFSET = 4.0
+"""Hough segments this close in direction and offset (pixels) lie on one line."""
 _PARALLEL = math.radians(15)
 """Opposite sides of a card photographed at a slant can differ this much in direction."""
 _SQUARE = math.radians(30)
 """How far adjacent sides may be from a right angle."""
 _MIN_SUPPORT = 0.5
+"""The least share of every side that must run along an edge (a coin may cover some)."""
 
 
 @dataclass(slots=True)
