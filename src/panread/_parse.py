@@ -542,6 +542,10 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
         # the right one ("GOVT. OF INDIA") can reach below the first name
         left_headers = [s for s in headers if s.seg.left < 0.45 * card_right] or headers
         header_bottom = max((s.seg.bottom for s in left_headers), default=-1.0)
+        if date_pick is not None and pan_pick is not None:
+            pan_y = pan_pick[1].seg.center_y
+            if pan_y < date_pick[1].seg.top:  # current cards print the names under the PAN
+                header_bottom = max(header_bottom, pan_y)
         stop = math.inf
         if date_pick is not None:
             stop = date_pick[1].seg.top

@@ -185,6 +185,23 @@ def test_laminated_layout_with_slash_labels_and_dashed_date() -> None:
     assert card.father_name.value == "FAROOQ MENON"
 
 
+def test_unlabelled_names_on_a_current_card_are_read_under_the_pan() -> None:
+    """With the name label unread, a fragment of 'Permanent Account Number Card' above the
+    PAN is not part of the name: current cards print the names under the PAN."""
+    boxes = [
+        _at("INCOME TAX DEPARTMENT", 10, 70),
+        _at("GOVT. OF INDIA", 950, 70),
+        _at("ber Card", 520, 170),
+        _at("ZFBTH6786A", 10, 215),
+        _at("HIMALAYA CHARITABLE TRUST", 15, 380),
+        _at("Date of Incorporation/Formation", 18, 470),
+        _at("06/04/1995", 18, 510),
+    ]
+    card = parse_text_boxes(boxes, today=TODAY)
+    assert card.name is not None
+    assert card.name.value == "HIMALAYA CHARITABLE TRUST"
+
+
 def test_company_card_has_no_father_name() -> None:
     """A company card: date of incorporation as dob, father's name null, holder company."""
     card = parse_text_boxes(
