@@ -541,11 +541,11 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
         # the left header ("INCOME TAX DEPARTMENT") sits above the names; on a skewed photo
         # the right one ("GOVT. OF INDIA") can reach below the first name
         left_headers = [s for s in headers if s.seg.left < 0.45 * card_right] or headers
-        header_bottom = max((s.seg.bottom for s in left_headers), default=-1.0)
+        names_top = max((s.seg.bottom for s in left_headers), default=-1.0)
         if date_pick is not None and pan_pick is not None:
             pan_y = pan_pick[1].seg.center_y
             if pan_y < date_pick[1].seg.top:  # current cards print the names under the PAN
-                header_bottom = max(header_bottom, pan_y)
+                names_top = max(names_top, pan_y)
         stop = math.inf
         if date_pick is not None:
             stop = date_pick[1].seg.top
@@ -560,7 +560,7 @@ def parse_text_boxes(boxes: Sequence[TextBox], *, today: dt.date | None = None) 
             for s in segs
             if s.kind == Kind.VALUE
             and id(s) not in used
-            and s.seg.center_y > header_bottom
+            and s.seg.center_y > names_top
             and s.seg.center_y < stop
             and s.seg.left < 0.45 * card_right
             and _plausible_name_line(s)
