@@ -436,27 +436,37 @@ def test_short_surnames_are_not_split_off() -> None:
     assert card.father_name.value == "GOPAL PAL"
 
 
+Guesses = tuple[tuple[str, float], ...]
+
+
+def read_company_card(
+    pan: str, guesses: dict[int, Guesses], *, name: str, date: str, confidence: float
+) -> PanCard:
+    """A company card whose PAN line reads ``pan`` with ``confidence``, the recogniser sure of
+    every character except those at the positions of ``guesses``."""
+    alternatives = tuple(guesses.get(i, ((c, 1.0),)) for i, c in enumerate(pan))
+    boxes = lines(
+        "INCOME TAX DEPARTMENT",
+        "Permanent Account Number Card",
+        pan,
+        "/ Name",
+        name,
+        "/ Date of Incorporation/Formation",
+        date,
+    )
+    boxes[2] = TextBox(pan, confidence, boxes[2].box, alternatives)
+    return parse_text_boxes(boxes, today=TODAY)
+
+
 def test_pan_letter_the_recogniser_was_unsure_of_is_flagged() -> None:
     """A letter read as 'I' with a fair chance of 'J' is kept, flagged, and costs confidence."""
-    Alternatives = tuple[tuple[str, float], ...]
-    sure: tuple[Alternatives, ...] = tuple(((c, 1.0),) for c in "TQITR9498Q")
-    unsure: list[Alternatives] = list(sure)
-    unsure[2] = (("I", 0.62), ("J", 0.22), ("U", 0.14))
 
-    def read(alternatives: tuple[tuple[tuple[str, float], ...], ...]) -> PanCard:
-        boxes = lines(
-            "INCOME TAX DEPARTMENT",
-            "Permanent Account Number Card",
-            "TQITR9498Q",
-            "/ Name",
-            "TATA QUARTZ TRUST",
-            "/ Date of Incorporation/Formation",
-            "05/04/2010",
+    def read(guesses: dict[int, Guesses]) -> PanCard:
+        return read_company_card(
+            "TQITR9498Q", guesses, name="TATA QUARTZ TRUST", date="05/04/2010", confidence=0.99
         )
-        boxes[2] = TextBox("TQITR9498Q", 0.99, boxes[2].box, alternatives)
-        return parse_text_boxes(boxes, today=TODAY)
 
-    clear, doubtful = read(sure), read(tuple(unsure))
+    clear, doubtful = read({}), read({2: (("I", 0.62), ("J", 0.22), ("U", 0.14))})
     assert clear.pan is not None
     assert doubtful.pan is not None
     assert doubtful.pan.value == clear.pan.value == "TQITR9498Q"
@@ -469,20 +479,14 @@ def test_pan_digit_takes_the_recognisers_own_digit_guess_before_the_lookalike_ta
     """A '7' read as 'Z' (the table says '2') comes back when '7' is among the guesses,
     however unlikely; with no digit among them, the table decides."""
 
-    def read(z_alternatives: tuple[tuple[str, float], ...]) -> PanCard:
-        text = "ILVCKZ005W"
-        alternatives = tuple(z_alternatives if i == 5 else ((c, 1.0),) for i, c in enumerate(text))
-        boxes = lines(
-            "INCOME TAX DEPARTMENT",
-            "Permanent Account Number Card",
-            text,
-            "/ Name",
-            "KRISHNA NORTHERN PRIVATE LIMITED",
-            "/ Date of Incorporation/Formation",
-            "27/07/1975",
+    def read(z_guesses: Guesses) -> PanCard:
+        return read_company_card(
+            "ILVCKZ005W",
+            {5: z_guesses},
+            name="KRISHNA NORTHERN PRIVATE LIMITED",
+            date="27/07/1975",
+            confidence=0.96,
         )
-        boxes[2] = TextBox(text, 0.96, boxes[2].box, alternatives)
-        return parse_text_boxes(boxes, today=TODAY)
 
     guessed = read((("Z", 0.92), ("T", 0.077), ("7", 0.002)))
     table = read((("Z", 0.92), ("T", 0.08)))
@@ -492,26 +496,17 @@ def test_pan_digit_takes_the_recognisers_own_digit_guess_before_the_lookalike_ta
     assert "PAN corrected at position 6: 'Z' read as digit '7'." in guessed.warnings
 
 
-def _company_card_with_pan(text: str, last: tuple[tuple[str, float], ...]) -> PanCard:
-    alternatives = tuple(last if i == 9 else ((c, 1.0),) for i, c in enumerate(text))
-    boxes = lines(
-        "INCOME TAX DEPARTMENT",
-        "Permanent Account Number Card",
-        text,
-        "/ Name",
-        "OM EXPORTS PRIVATE LIMITED",
-        "/ Date of Incorporation/Formation",
-        "23/06/1954",
+def _read_om_exports(pan: str, last: Guesses) -> PanCard:
+    return read_company_card(
+        pan, {9: last}, name="OM EXPORTS PRIVATE LIMITED", date="23/06/1954", confidence=0.9
     )
-    boxes[2] = TextBox(text, 0.9, boxes[2].box, alternatives)
-    return parse_text_boxes(boxes, today=TODAY)
 
 
 def test_a_lower_case_l_among_the_guesses_stands_for_a_capital_i() -> None:
     """In print a lower-case 'l' is drawn like an 'I': '1' with guesses 'l' and 'L' is an 'I'
     (the two guesses for 'I' outweigh the one for 'L'); a lone 'L' guess still wins."""
-    i_card = _company_card_with_pan("ARFCO93501", (("1", 0.989), ("l", 0.0034), ("L", 0.0029)))
-    l_card = _company_card_with_pan("ARFCO93501", (("1", 0.989), ("L", 0.0029)))
+    i_card = _read_om_exports("ARFCO93501", (("1", 0.989), ("l", 0.0034), ("L", 0.0029)))
+    l_card = _read_om_exports("ARFCO93501", (("1", 0.989), ("L", 0.0029)))
     assert i_card.pan is not None
     assert l_card.pan is not None
     assert (i_card.pan.value, l_card.pan.value) == ("ARFCO9350I", "ARFCO9350L")
@@ -519,7 +514,7 @@ def test_a_lower_case_l_among_the_guesses_stands_for_a_capital_i() -> None:
 
 
 def test_a_lower_case_l_read_in_a_pan_is_a_capital_i() -> None:
-    card = _company_card_with_pan("ARFCO9350l", (("l", 0.9), ("L", 0.05)))
+    card = _read_om_exports("ARFCO9350l", (("l", 0.9), ("L", 0.05)))
     assert card.pan is not None
     assert card.pan.value == "ARFCO9350I"
 
