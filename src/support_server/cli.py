@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from ._accounts import AccountError, AccountStore
 from ._logging import configure_logging
+from ._ocr import ReaderFactory, default_reader_factory
 from ._settings import Settings, SettingsError
 
 __all__ = ["main"]
@@ -93,7 +94,7 @@ def ensure_first_account(settings: Settings) -> str | None:
         store.close()
 
 
-def _serve(settings: Settings) -> int:
+def _serve(settings: Settings, reader_factory: ReaderFactory) -> int:
     from ._app import create_app
 
     configure_logging(settings.log_level_number, settings.log_format)
@@ -107,7 +108,7 @@ def _serve(settings: Settings) -> int:
             "`support-server employee passwd admin`.\n",
             flush=True,
         )
-    app = create_app(settings)
+    app = create_app(settings, reader_factory=reader_factory)
     app.run(
         host=settings.host,
         port=settings.port,
@@ -118,8 +119,13 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``support-server``; returns the exit status."""
+def main(
+    argv: Sequence[str] | None = None, *, reader_factory: ReaderFactory = default_reader_factory
+) -> int:
+    """Entry point of ``support-server``; returns the exit status.
+
+    ``reader_factory`` builds the OCR reader in each worker (tests pass a fake one).
+    """
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -134,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "employee":
             return _employee_command(args, settings)
-        return _serve(settings)
+        return _serve(settings, reader_factory)
     except AccountError as exc:
         print(f"support-server: {exc}", file=sys.stderr)
         return 1
