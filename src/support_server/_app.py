@@ -145,6 +145,7 @@ def setup_ocr(app: SupportApp) -> None:
             threads=settings.ocr_threads,
             max_bytes=settings.max_upload_bytes,
             max_pixels=settings.max_image_pixels,
+            timeout_s=settings.ocr_timeout_s,
         )
         app.ctx.ocr = OcrPool(config, app.ctx.reader_factory)
         app.ctx.ocr.start()

@@ -1,4 +1,4 @@
-"""``GET /healthz`` (alive) and ``GET /readyz`` (OCR workers warmed)."""
+"""``GET /healthz`` (alive) and ``GET /readyz`` (an OCR worker can take a job)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,17 @@ async def healthz(request: AppRequest) -> HTTPResponse:
 
 @health_blueprint.get("/readyz")
 async def readyz(request: AppRequest) -> HTTPResponse:
-    """200 once the OCR workers are loaded and warm, else 503."""
-    ocr = request.app.ctx.ocr
-    if ocr.ready:
-        return json({"status": "ready"})
-    if ocr.failure is not None:
-        return json({"status": "failed", "message": ocr.failure}, status=503)
-    return json({"status": "starting"}, status=503, headers={"Retry-After": "1"})
+    """200 while an OCR worker is warm and not stuck, else 503 with the reason.
+
+    ``status`` is ``ready``, ``starting`` (workers loading), ``restarting`` (every worker was
+    lost, to a crash or a job past its deadline, and replacements are loading) or ``failed``
+    (the workers cannot start); ``workers`` counts them by state.
+    """
+    health = request.app.ctx.ocr.health()
+    body: dict[str, object] = {"status": health.status, "workers": health.workers}
+    if health.ready:
+        return json(body)
+    if health.reason is not None:
+        body["message"] = health.reason
+    headers = None if health.status == "failed" else {"Retry-After": "1"}
+    return json(body, status=503, headers=headers)

@@ -1,11 +1,15 @@
 """The OCR worker pool: PAN reading in separate processes, never on the event loop.
 
-Each worker process builds one reader with a picklable ``reader_factory`` (module-level
-function), warms it up in the pool initializer, then serves jobs. The pool admits at most
-``ocr_workers + ocr_queue`` jobs at once; past that :class:`OcrBusyError` (HTTP 503).
-Results cross the process boundary as plain tuples, because some panread exceptions take
-keyword arguments and would not unpickle. With each result comes the preview the server keeps
-of the image (see :mod:`._preview`).
+Each worker is a spawned process running :func:`._ocr_worker.worker_main` behind a pipe; it
+builds one reader with a picklable ``reader_factory`` and warms it up before it takes jobs.
+The pool admits at most ``workers + queue`` jobs at once (past that :class:`OcrBusyError`,
+HTTP 503 ``busy``). Every job has a deadline: a worker still busy after ``timeout_s`` is
+killed and replaced, the job gets :class:`OcrTimeoutError` (HTTP 503 ``ocr_timeout``) and
+the other workers' jobs go on. A worker that dies, busy or idle, is replaced as well. The
+pool's :meth:`OcrPool.health` says whether any worker can take a job, and if not, why.
+
+Waiting on a worker's pipe happens in a small thread pool owned by the pool (one thread per
+worker at most), so a slow or stuck worker never blocks the event loop.
 """
 
 from __future__ import annotations
@@ -15,43 +19,30 @@ import concurrent.futures
 import contextlib
 import logging
 import multiprocessing
-import os
-import sys
-from collections.abc import Callable
+import multiprocessing.connection
 from dataclasses import dataclass
-from typing import Any, Protocol
+from enum import Enum
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
 
 from ._logging import LOGGER_NAME, log_event
-from ._preview import make_preview
+from ._ocr_worker import CardReader, ReaderFactory, worker_main
 
 __all__ = [
     "CardReader",
     "OcrBusyError",
+    "OcrConfig",
     "OcrFailedError",
+    "OcrHealth",
     "OcrPool",
     "OcrResult",
+    "OcrTimeoutError",
     "ReaderFactory",
     "default_reader_factory",
 ]
 
 logger = logging.getLogger(f"{LOGGER_NAME}.ocr")
-
-
-class CardLike(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class CardReader(Protocol):
-    """What a worker needs from a reader: ``panread.PanReader`` fits."""
-
-    def warm_up(self) -> None: ...
-
-    def read(self, source: bytes) -> CardLike: ...
-
-
-ReaderFactory = Callable[[int, int, int], CardReader]
-"""``factory(max_bytes, max_pixels, threads) -> reader``; must be a picklable module-level
-function because it is sent to spawned worker processes."""
 
 
 def default_reader_factory(max_bytes: int, max_pixels: int, threads: int) -> CardReader:
@@ -73,7 +64,7 @@ class OcrBusyError(Exception):
 
 
 class OcrFailedError(Exception):
-    """The reader refused the image; ``code`` is the panread error code."""
+    """The reader refused the image, or no worker could read it; ``code`` names why."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -81,43 +72,16 @@ class OcrFailedError(Exception):
         self.message = message
 
 
-# One reader per worker process. This module-level slot lives only in the spawned worker
-# processes (the pool initializer fills it); ProcessPoolExecutor offers no other place to keep
-# per-process state between jobs.
-_WORKER_READER: list[CardReader] = []
+class OcrTimeoutError(OcrFailedError):
+    """The job ran past the deadline; its worker was killed and is being replaced."""
 
-
-WORKER_NICENESS = 10
-"""OCR workers run at a lower CPU priority, so the event loop (signaling) stays responsive
-while the model reads cards on the same cores."""
-
-
-def _init_worker(factory: ReaderFactory, max_bytes: int, max_pixels: int, threads: int) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(WORKER_NICENESS)
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    reader = factory(max_bytes, max_pixels, threads)
-    torch = sys.modules.get("torch")
-    if torch is not None:  # only if the reader uses it: importing torch takes seconds
-        torch.set_num_threads(threads)
-    reader.warm_up()
-    _WORKER_READER.append(reader)
-
-
-def _read_job(data: bytes) -> tuple[str, Any, Any]:
-    """Run in a worker: ``("ok", card_dict, preview)`` or ``("error", code, message)``."""
-    from panread import PanReadError
-
-    try:
-        card = _WORKER_READER[0].read(data)
-    except PanReadError as exc:
-        return ("error", exc.code, exc.message)
-    return ("ok", card.to_dict(), make_preview(data))
-
-
-def _ready_job() -> int:
-    """Run in a worker: returns once the worker's reader is built and warm."""
-    return os.getpid()
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__(
+            "ocr_timeout",
+            f"Reading this image took longer than {timeout_s:g} seconds, so it was stopped. "
+            "Try again with a clearer, smaller photo of the card.",
+        )
+        self.timeout_s = timeout_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,30 +99,80 @@ class OcrConfig:
     threads: int
     max_bytes: int
     max_pixels: int
+    timeout_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class OcrHealth:
+    """Whether a job can be read now; ``reason`` says why not; ``workers`` counts states."""
+
+    ready: bool
+    status: str
+    reason: str | None
+    workers: dict[str, int]
+
+
+class _State(Enum):
+    STARTING = "starting"
+    IDLE = "idle"
+    BUSY = "busy"
+    DEAD = "dead"
+
+
+class _Worker:
+    """One worker process, the pool's end of its pipe, and what it is doing."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.state = _State.STARTING
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+
+def _await_ready(conn: Connection) -> tuple[str, Any]:
+    """Block until the worker reports ``ready``/``failed``; ``("died", None)`` if it exits."""
+    try:
+        message: tuple[str, Any] = conn.recv()
+    except (EOFError, OSError):
+        return ("died", None)
+    return message
+
+
+def _exchange(conn: Connection, data: bytes, timeout_s: float) -> tuple[str, Any, Any]:
+    """Send one job and wait for its answer; ``("timeout", ..)`` or ``("died", ..)`` if none."""
+    try:
+        conn.send_bytes(data)
+        if not conn.poll(timeout_s):
+            return ("timeout", None, None)
+        answer: tuple[str, Any, Any] = conn.recv()
+    except (EOFError, OSError):
+        return ("died", None, None)
+    return answer
 
 
 class OcrPool:
-    """A bounded pool of OCR worker processes (spawn context)."""
+    """A bounded pool of OCR worker processes (spawn context) with per-job deadlines."""
 
     def __init__(self, config: OcrConfig, factory: ReaderFactory) -> None:
         self._config = config
         self._factory = factory
-        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._context = multiprocessing.get_context("spawn")
+        self._threads = concurrent.futures.ThreadPoolExecutor(
+            max_workers=2 * config.workers, thread_name_prefix="ocr-pipe"
+        )
+        self._workers: list[_Worker] = []
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._pending = 0
-        self._ready = asyncio.Event()
         self._failed: str | None = None
-        self._warm_task: asyncio.Task[None] | None = None
+        self._last_loss: str | None = None
+        self._closing = False
         self._durations: list[float] = []
 
-    @property
-    def ready(self) -> bool:
-        """Whether the workers are loaded and warmed."""
-        return self._ready.is_set()
-
-    @property
-    def failure(self) -> str | None:
-        """Why the workers could not start, if they could not."""
-        return self._failed
+    # ------------------------------------------------------------- state
 
     @property
     def capacity(self) -> int:
@@ -168,40 +182,107 @@ class OcrPool:
     def pending(self) -> int:
         return self._pending
 
+    @property
+    def worker_pids(self) -> list[int]:
+        """The process ids of the live workers (for operators and tests)."""
+        return [w.pid for w in self._workers if w.pid is not None and w.state is not _State.DEAD]
+
+    def health(self) -> OcrHealth:
+        """Ready while a worker is idle or busy within its deadline; else why not."""
+        counts = {state.value: 0 for state in _State if state is not _State.DEAD}
+        for worker in self._workers:
+            if worker.state is not _State.DEAD:
+                counts[worker.state.value] += 1
+        if counts["idle"] or counts["busy"]:
+            return OcrHealth(True, "ready", None, counts)
+        if self._failed is not None:
+            return OcrHealth(False, "failed", self._failed, counts)
+        if self._last_loss is not None:
+            return OcrHealth(False, "restarting", self._last_loss, counts)
+        return OcrHealth(False, "starting", None, counts)
+
+    # ------------------------------------------------------------- lifecycle
+
     def start(self) -> None:
-        """Create the processes and warm them up in the background (see :attr:`ready`)."""
-        ctx = multiprocessing.get_context("spawn")
-        self._executor = concurrent.futures.ProcessPoolExecutor(
-            max_workers=self._config.workers,
-            mp_context=ctx,
-            initializer=_init_worker,
-            initargs=(
-                self._factory,
-                self._config.max_bytes,
-                self._config.max_pixels,
-                self._config.threads,
-            ),
+        """Start the worker processes; they warm up in the background (see :meth:`health`)."""
+        for _ in range(self._config.workers):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        ours, theirs = self._context.Pipe(duplex=True)
+        config = self._config
+        process = self._context.Process(
+            target=worker_main,
+            args=(theirs, self._factory, config.max_bytes, config.max_pixels, config.threads),
+            name="ocr-worker",
+            daemon=True,
         )
-        self._warm_task = asyncio.get_running_loop().create_task(self._warm())
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours)
+        self._workers.append(worker)
+        asyncio.get_running_loop().add_reader(process.sentinel, self._on_exit, worker)
+        self._track(self._warm(worker))
 
-    async def _warm(self) -> None:
+    def _track(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _warm(self, worker: _Worker) -> None:
         loop = asyncio.get_running_loop()
-        executor = self._executor
-        if executor is None:
+        kind, detail = await loop.run_in_executor(self._threads, _await_ready, worker.conn)
+        if self._closing:
             return
-        try:
-            pids = await asyncio.gather(
-                *(loop.run_in_executor(executor, _ready_job) for _ in range(self._config.workers))
-            )
-        except Exception as exc:
-            self._failed = f"{type(exc).__name__}: {exc}"
-            log_event(logger, logging.ERROR, "ocr_workers_failed", error=self._failed)
+        if kind == "ready" and worker.state is _State.STARTING:
+            worker.state = _State.IDLE
+            self._idle.put_nowait(worker)
+            log_event(logger, logging.INFO, "ocr_worker_ready", pid=worker.pid)
             return
-        log_event(logger, logging.INFO, "ocr_workers_ready", workers=len(set(pids)))
-        self._ready.set()
+        if kind == "failed":
+            self._failed = str(detail)
+        else:
+            self._failed = "an OCR worker exited while loading its reader"
+        log_event(logger, logging.ERROR, "ocr_workers_failed", error=self._failed)
+        self._kill(worker)
+        worker.conn.close()
 
-    async def wait_ready(self) -> None:
-        await self._ready.wait()
+    def _on_exit(self, worker: _Worker) -> None:
+        """A worker process ended (killed, crashed or finished): forget it, maybe replace it."""
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(worker.process.sentinel)
+        was = worker.state
+        worker.state = _State.DEAD
+        worker.process.join(timeout=0)
+        if was is _State.IDLE:  # otherwise a thread still waits on the pipe and closes it
+            worker.conn.close()
+        self._workers.remove(worker)
+        if self._closing or was is _State.STARTING:
+            return  # a worker that never got ready is a start failure (_warm reports it)
+        if was is not _State.DEAD:  # not killed by us past a deadline: it crashed or was killed
+            exitcode = worker.process.exitcode
+            log_event(logger, logging.ERROR, "ocr_worker_exited", pid=worker.pid, code=exitcode)
+            self._last_loss = f"an OCR worker exited (exit code {exitcode}) and is being replaced"
+        self._spawn()
+
+    def _kill(self, worker: _Worker) -> None:
+        with contextlib.suppress(Exception):
+            worker.process.kill()
+
+    async def close(self) -> None:
+        """Stop the worker processes (even ones still loading their model)."""
+        self._closing = True
+        loop = asyncio.get_running_loop()
+        for task in list(self._tasks):
+            task.cancel()
+        workers, self._workers = list(self._workers), []
+        for worker in workers:
+            loop.remove_reader(worker.process.sentinel)
+            self._kill(worker)
+        await loop.run_in_executor(None, _join_all, workers)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------- jobs
 
     def retry_after(self) -> int:
         """A fair ``Retry-After`` in seconds for a refused job."""
@@ -212,58 +293,79 @@ class OcrPool:
         return max(1, round(typical * waves))
 
     async def read(self, data: bytes) -> OcrResult:
-        """Read a card in a worker; raise :class:`OcrBusyError` or :class:`OcrFailedError`."""
-        executor = self._executor
-        if executor is None:
+        """Read a card in a worker.
+
+        Raises :class:`OcrBusyError` when the pool is full, :class:`OcrTimeoutError` past the
+        deadline, :class:`OcrFailedError` when the reader refuses the image or no worker can.
+        """
+        if self._failed is not None and not self._idle.qsize():
             raise OcrFailedError("ocr_unavailable", "The OCR workers are not running.")
         if self._pending >= self.capacity:
             raise OcrBusyError(self.retry_after())
         self._pending += 1
-        loop = asyncio.get_running_loop()
-        started = loop.time()
         try:
-            status, value, extra = await loop.run_in_executor(executor, _read_job, data)
-        except concurrent.futures.process.BrokenProcessPool:
-            if self._executor is executor:  # the first of the failed jobs replaces the pool
-                self._restart()
-            raise OcrFailedError(
-                "ocr_unavailable", "The OCR worker crashed; please try again."
-            ) from None
+            worker = await self._next_idle()
+            # The job owns the worker until it answers or is killed, even if the request is
+            # cancelled (client gone): shield it so the worker is always returned or replaced.
+            job = asyncio.get_running_loop().create_task(self._run(worker, data))
+            job.add_done_callback(_retrieve)
+            status, value, extra = await asyncio.shield(job)
         finally:
             self._pending -= 1
-        self._durations = [*self._durations[-19:], loop.time() - started]
         if status == "error":
             raise OcrFailedError(str(value), str(extra))
-        if not isinstance(value, dict):
+        if status != "ok" or not isinstance(value, dict):
             raise OcrFailedError("ocr_unavailable", "The OCR worker returned no result.")
         return OcrResult(value, extra if isinstance(extra, bytes) else None)
 
-    def _restart(self) -> None:
-        log_event(logger, logging.ERROR, "ocr_pool_broken")
-        old = self._executor
-        self._ready.clear()
-        if old is not None:
-            old.shutdown(wait=False, cancel_futures=True)
-        self.start()
+    async def _next_idle(self) -> _Worker:
+        """The next idle worker (skipping any that died while idle), waiting up to the deadline."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._config.timeout_s
+        while True:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), deadline - loop.time())
+            except TimeoutError:
+                raise OcrBusyError(self.retry_after()) from None
+            if worker.state is _State.IDLE:
+                return worker
 
-    async def close(self) -> None:
-        """Stop the worker processes."""
-        if self._warm_task is not None and not self._warm_task.done():
-            self._warm_task.cancel()
-        executor, self._executor = self._executor, None
-        if executor is None:
-            return
-        # ProcessPoolExecutor cannot stop a worker that is still loading its model (3.11 has no
-        # terminate_workers()), so stop the processes directly instead of waiting for them.
-        processes = list(getattr(executor, "_processes", {}).values())
-        executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.terminate()
-        await asyncio.get_running_loop().run_in_executor(None, _join_all, processes)
+    async def _run(self, worker: _Worker, data: bytes) -> tuple[str, Any, Any]:
+        loop = asyncio.get_running_loop()
+        timeout = self._config.timeout_s
+        worker.state = _State.BUSY
+        started = loop.time()
+        answer = await loop.run_in_executor(self._threads, _exchange, worker.conn, data, timeout)
+        status = answer[0]
+        if status == "timeout":
+            log_event(logger, logging.ERROR, "ocr_timeout", pid=worker.pid, timeout_s=timeout)
+            self._last_loss = (
+                f"an OCR job ran past its {timeout:g} s deadline; its worker was killed "
+                "and is being replaced"
+            )
+            worker.state = _State.DEAD
+            self._kill(worker)
+            worker.conn.close()
+            raise OcrTimeoutError(timeout)
+        if status == "died":
+            worker.conn.close()
+            raise OcrFailedError("ocr_unavailable", "The OCR worker crashed; please try again.")
+        self._durations = [*self._durations[-19:], loop.time() - started]
+        if worker.state is _State.BUSY:
+            worker.state = _State.IDLE
+            self._idle.put_nowait(worker)
+        return answer
 
 
-def _join_all(processes: list[Any]) -> None:
-    for process in processes:
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a shielded job's outcome as seen (its request may be gone)."""
+    if not task.cancelled():
+        task.exception()
+
+
+def _join_all(workers: list[_Worker]) -> None:
+    for worker in workers:
         with contextlib.suppress(Exception):
-            process.join(timeout=5)
+            worker.process.join(timeout=5)
+        with contextlib.suppress(Exception):
+            worker.conn.close()

@@ -32,6 +32,7 @@ STATUS_FOR_CODE = {
     "image_error": 422,
     "model_error": 503,
     "ocr_unavailable": 503,
+    "ocr_timeout": 503,
 }
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (

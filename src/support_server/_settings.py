@@ -44,6 +44,7 @@ class Settings:
     ocr_workers: int = 1
     ocr_queue: int = 4
     ocr_threads: int = 1
+    ocr_timeout_s: float = 30.0
     stun_urls: tuple[str, ...] = ()
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = field(default=None, repr=False)
@@ -74,6 +75,7 @@ class Settings:
             "image_memory_bytes",
             "ocr_workers",
             "ocr_threads",
+            "ocr_timeout_s",
             "turn_ttl_s",
             "ws_rate_per_s",
             "ws_max_frame_bytes",
@@ -193,6 +195,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "ocr_workers": _int,
     "ocr_queue": _int,
     "ocr_threads": _int,
+    "ocr_timeout_s": _float,
     "stun_urls": _csv,
     "turn_urls": _csv,
     "turn_secret": _optional_str,

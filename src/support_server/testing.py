@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -58,9 +59,9 @@ class FakeCardReader:
     """A reader that checks images with panread's real decoder limits but does no OCR.
 
     Bytes starting with ``b"SLOW"`` take ``slow_s`` seconds (to fill the OCR queue), bytes
-    starting with ``b"NOCARD"`` raise ``NoCardFoundError``; ``b"NOTIMAGE"`` raises
-    ``NotAnImageError``; ``b"CRASH"`` kills the worker process; anything else returns
-    :data:`FAKE_CARD`.
+    starting with ``b"HANG"`` never finish (a stuck worker), bytes starting with
+    ``b"NOCARD"`` raise ``NoCardFoundError``; ``b"NOTIMAGE"`` raises ``NotAnImageError``;
+    ``b"CRASH"`` kills the worker process; anything else returns :data:`FAKE_CARD`.
     """
 
     def __init__(self, *, slow_s: float = 1.0, warm_s: float = 0.0) -> None:
@@ -75,6 +76,8 @@ class FakeCardReader:
 
         if source.startswith(b"SLOW"):
             time.sleep(self.slow_s)
+        elif source.startswith(b"HANG"):
+            threading.Event().wait()  # stuck for good, as a reader caught in a native loop
         elif source.startswith(b"NOCARD"):
             raise NoCardFoundError("No PAN card was found in the image.")
         elif source.startswith(b"NOTIMAGE"):

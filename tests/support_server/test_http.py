@@ -144,11 +144,14 @@ async def test_healthz_and_readyz(start_server: ServerFactory) -> None:
         assert (await http.get("/healthz")).json() == {"status": "ok"}
         starting = await http.get("/readyz")
         assert starting.status_code == 503
-        assert starting.json() == {"status": "starting"}
+        assert starting.json() == {
+            "status": "starting",
+            "workers": {"starting": 1, "idle": 0, "busy": 0},
+        }
         for _ in range(300):
             ready = await http.get("/readyz")
             if ready.status_code == 200:
                 break
             await asyncio.sleep(0.1)
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready"}
+    assert ready.json() == {"status": "ready", "workers": {"starting": 0, "idle": 1, "busy": 0}}
