@@ -18,12 +18,14 @@ from ._http import error_response
 from ._hub import Hub
 from ._logging import LOGGER_NAME, log_event
 from ._ocr import OcrConfig, OcrPool, ReaderFactory, default_reader_factory
+from ._origin import cross_site_refusal
 from ._pan import pan_blueprint
+from ._proxy import parse_networks
 from ._ratelimit import KeyedRateLimiter
 from ._settings import Settings
 from ._signaling import signaling_blueprint
 from ._static import static_blueprint
-from ._throttle import LoginThrottle
+from ._throttle import MemoryLoginThrottle
 
 __all__ = ["create_app"]
 
@@ -47,7 +49,11 @@ def create_app(
     ctx = AppContext(
         settings=settings,
         reader_factory=reader_factory,
-        login_throttle=LoginThrottle(max_failures=settings.login_max_failures),
+        login_throttle=MemoryLoginThrottle(
+            max_failures=settings.login_max_failures,
+            account_max_failures=settings.login_account_max_failures,
+        ),
+        trusted_proxies=parse_networks(settings.trusted_proxies),
         upload_limiter=KeyedRateLimiter(
             rate=settings.upload_rate_per_min / 60.0, burst=settings.upload_rate_per_min
         ),
@@ -56,6 +62,7 @@ def create_app(
     setup_config(app, settings)
     setup_errors(app)
     setup_security_headers(app)
+    setup_cross_site_guard(app)
     setup_state(app)
     setup_ocr(app)
     setup_blueprints(app)
@@ -113,6 +120,15 @@ def setup_security_headers(app: SupportApp) -> None:
             response.headers.setdefault(name, value)
 
     app.register_middleware(add_headers, "response")
+
+
+def setup_cross_site_guard(app: SupportApp) -> None:
+    """State-changing requests from another site's pages are refused (403)."""
+
+    async def refuse_cross_site(request: Request) -> HTTPResponse | None:
+        return cross_site_refusal(request, app.ctx.settings)
+
+    app.register_middleware(refuse_cross_site, "request")
 
 
 def setup_state(app: SupportApp) -> None:

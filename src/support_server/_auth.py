@@ -14,6 +14,7 @@ from ._accounts import Employee
 from ._context import AppRequest
 from ._http import SESSION_COOKIE, error_response, session_token
 from ._logging import LOGGER_NAME, log_event
+from ._proxy import client_address, original_scheme
 
 __all__ = ["auth_blueprint", "current_employee"]
 
@@ -30,14 +31,16 @@ async def current_employee(request: AppRequest, token: str | None = None) -> Emp
     return await asyncio.to_thread(accounts.employee_for_token, token, now=time.time())
 
 
-def _client_address(request: AppRequest) -> str:
-    return request.client_ip or request.ip or "unknown"
-
-
 @auth_blueprint.post("/login")
 async def login(request: AppRequest) -> HTTPResponse:
-    """Check a username and password; answer a token and set the session cookie."""
+    """Check a username and password; answer a token and set the session cookie.
+
+    The attempt counts against the back-off before the (slow) password check, so concurrent
+    guesses cannot all get through; a right password takes it back.
+    """
     ctx = request.app.ctx
+    if (request.content_type or "").split(";")[0].strip().lower() != "application/json":
+        return error_response(415, "unsupported_media_type", "Send the login as application/json.")
     try:
         body: Any = request.json
     except Exception:
@@ -47,30 +50,36 @@ async def login(request: AppRequest) -> HTTPResponse:
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username:
         return error_response(400, "bad_request", "Both 'username' and 'password' are required.")
-    if len(username) > 64 or len(password) > 1024:
-        return error_response(401, "invalid_credentials", "Wrong username or password.")
-    key = ctx.login_throttle.key(username, _client_address(request))
-    now = time.time()
-    wait = ctx.login_throttle.retry_after(key, now)
+    address = client_address(request, ctx.trusted_proxies)
+    shown = username[:64]  # what the logs say; a longer name is never an account
+    wait = await ctx.login_throttle.attempt(shown, address)
     if wait:
-        log_event(logger, logging.WARNING, "login_throttled", retry_after=wait)
+        log_event(
+            logger,
+            logging.WARNING,
+            "login_throttled",
+            username=shown,
+            client=address,
+            retry_after=wait,
+        )
         return error_response(
             429,
             "too_many_attempts",
             f"Too many failed logins: try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
-    employee = await asyncio.to_thread(ctx.accounts.authenticate, username, password)
+    employee = None
+    if len(username) <= 64 and len(password) <= 1024:
+        employee = await asyncio.to_thread(ctx.accounts.authenticate, username, password)
     if employee is None:
-        ctx.login_throttle.failure(key, time.time())
-        log_event(logger, logging.INFO, "login_failed")
+        log_event(logger, logging.WARNING, "login_failed", username=shown, client=address)
         return error_response(401, "invalid_credentials", "Wrong username or password.")
-    ctx.login_throttle.success(key)
+    await ctx.login_throttle.succeeded(shown, address)
     ttl = ctx.settings.session_ttl_s
     token = await asyncio.to_thread(
         ctx.accounts.create_session, employee, now=time.time(), ttl_s=ttl
     )
-    log_event(logger, logging.INFO, "login_ok", employee=employee.id)
+    log_event(logger, logging.INFO, "login_ok", employee=employee.id, client=address)
     response = json({"token": token, "employee": employee.to_dict()})
     response.add_cookie(
         SESSION_COOKIE,
@@ -79,7 +88,7 @@ async def login(request: AppRequest) -> HTTPResponse:
         max_age=ttl,
         httponly=True,
         samesite="Strict",
-        secure=request.scheme == "https",
+        secure=original_scheme(request, ctx.trusted_proxies) == "https",
     )
     return response
 

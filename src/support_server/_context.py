@@ -11,6 +11,7 @@ from sanic.config import Config
 from ._accounts import AccountStore
 from ._connections import Signaling
 from ._ocr import OcrPool, ReaderFactory
+from ._proxy import IpNetwork
 from ._ratelimit import KeyedRateLimiter
 from ._settings import Settings
 from ._throttle import LoginThrottle
@@ -25,6 +26,7 @@ class AppContext:
     settings: Settings
     reader_factory: ReaderFactory
     login_throttle: LoginThrottle
+    trusted_proxies: tuple[IpNetwork, ...]
     upload_limiter: KeyedRateLimiter
     signaling: Signaling = field(init=False)
     accounts: AccountStore = field(init=False)

@@ -48,7 +48,9 @@ class PanMaskingFilter(logging.Filter):
 
 def _format_value(value: Any) -> str:
     text = str(value)
-    if text == "" or any(ch in text for ch in ' "=\n'):
+    if not text.isprintable():  # control, bidi or zero-width characters: escape them all
+        return json.dumps(text)
+    if text == "" or any(ch in text for ch in ' "='):
         return json.dumps(text, ensure_ascii=False)
     return text
 

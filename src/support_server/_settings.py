@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ._proxy import parse_networks
+
 __all__ = ["Settings", "SettingsError"]
 
 PREFIX = "SUPPORT_"
@@ -37,6 +39,7 @@ class Settings:
     user_ui_dir: Path = Path("web/user/dist")
     employee_ui_dir: Path = Path("web/employee/dist")
     allowed_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
     reconnect_grace_s: float = 30.0
     max_upload_bytes: int = 10_000_000
     max_image_pixels: int = 40_000_000
@@ -54,6 +57,7 @@ class Settings:
     upload_rate_per_min: int = 20
     session_ttl_s: int = 43_200
     login_max_failures: int = 3
+    login_account_max_failures: int = 50
     log_level: str = "INFO"
     log_format: str = "kv"
 
@@ -82,6 +86,7 @@ class Settings:
             "upload_rate_per_min",
             "session_ttl_s",
             "login_max_failures",
+            "login_account_max_failures",
         )
         for name in positive:
             value = getattr(self, name)
@@ -97,6 +102,10 @@ class Settings:
                     f"allowed origin {origin!r} must look like 'https://host[:port]' "
                     "(scheme, host, optional port, no trailing slash)"
                 )
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise SettingsError(f"trusted proxy {exc}") from None
         for url in self.stun_urls:
             if not url.startswith(("stun:", "stuns:")):
                 raise SettingsError(f"STUN URL {url!r} must start with 'stun:' or 'stuns:'")
@@ -188,6 +197,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "user_ui_dir": Path,
     "employee_ui_dir": Path,
     "allowed_origins": _csv,
+    "trusted_proxies": _csv,
     "reconnect_grace_s": _float,
     "max_upload_bytes": _int,
     "max_image_pixels": _int,
@@ -205,6 +215,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "upload_rate_per_min": _int,
     "session_ttl_s": _int,
     "login_max_failures": _int,
+    "login_account_max_failures": _int,
     "log_level": _str,
     "log_format": _str,
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from sanic import Blueprint
 from sanic.server.websockets.impl import WebsocketImplProtocol
@@ -29,40 +28,13 @@ from ._messages import (
     validate_name,
     validate_pan_fields,
 )
+from ._origin import origin_allowed
 from ._settings import Settings
 
-__all__ = ["origin_allowed", "signaling_blueprint"]
+__all__ = ["signaling_blueprint"]
 
 logger = logging.getLogger(f"{LOGGER_NAME}.signaling")
 signaling_blueprint = Blueprint("signaling")
-
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-
-
-def _netloc(scheme: str, host: str) -> str:
-    host = host.strip().lower()
-    default = _DEFAULT_PORTS.get(scheme)
-    if default and host.endswith(f":{default}"):
-        host = host[: -len(default) - 1]
-    return host
-
-
-def origin_allowed(origin: str | None, host: str | None, settings: Settings) -> bool:
-    """Whether a WebSocket upgrade's ``Origin`` may connect.
-
-    No ``Origin`` (a non-browser client) is allowed. With ``allowed_origins`` set, the origin
-    must be listed; otherwise it must match the request's ``Host`` (same origin).
-    """
-    if origin is None:
-        return True
-    origin = origin.strip()
-    if settings.allowed_origins:
-        return origin.rstrip("/") in settings.allowed_origins
-    parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.netloc or host is None:
-        return False
-    origin_host = _netloc(parts.scheme, parts.netloc)
-    return origin_host in (_netloc(parts.scheme, host), _netloc("http", host))
 
 
 async def _receive(ws: WebsocketImplProtocol) -> str | bytes | None:

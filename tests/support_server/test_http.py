@@ -57,7 +57,11 @@ async def test_bad_password_and_unknown_user(live: Live) -> None:
             )
             assert response.status_code == 401
             assert response.json()["error"]["code"] == "invalid_credentials"
-        broken = await http.post("/api/auth/login", content=b"{not json")
+        broken = await http.post(
+            "/api/auth/login",
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+        )
         assert broken.status_code == 400
 
 

@@ -13,9 +13,9 @@ import pytest
 from support_server import Settings, SettingsError
 from support_server._ice import ice_servers, turn_credentials
 from support_server._logging import PanMaskingFilter, mask_pan
+from support_server._origin import origin_allowed
 from support_server._ratelimit import KeyedRateLimiter, TokenBucket
-from support_server._signaling import origin_allowed
-from support_server._throttle import LoginThrottle
+from support_server._throttle import MemoryLoginThrottle
 
 
 def test_defaults() -> None:
@@ -61,6 +61,8 @@ def test_values_are_parsed() -> None:
         ("SUPPORT_RECONNECT_GRACE_S", "-1", "reconnect_grace_s"),
         ("SUPPORT_ALLOWED_ORIGINS", "desk.example", "allowed origin"),
         ("SUPPORT_STUN_URLS", "http://x", "STUN URL"),
+        ("SUPPORT_TRUSTED_PROXIES", "10.0.0.0/33", "trusted proxy"),
+        ("SUPPORT_OCR_TIMEOUT_S", "0", "ocr_timeout_s"),
         ("SUPPORT_LOG_LEVEL", "LOUD", "log_level"),
     ],
 )
@@ -93,20 +95,18 @@ def test_keyed_limiter_is_per_key() -> None:
     assert limiter.allow("b", 1)[0]
 
 
-def test_login_throttle_backs_off_exponentially() -> None:
-    """After the allowed failures each failure doubles the lock-out; success clears it."""
-    throttle = LoginThrottle(max_failures=3)
-    key = throttle.key("Priya", "10.0.0.1")
-    assert key == throttle.key("priya", "10.0.0.1")
-    for _ in range(2):
-        throttle.failure(key, 100)
-    assert throttle.retry_after(key, 100) == 0
-    throttle.failure(key, 100)
-    assert throttle.retry_after(key, 100) == 1
-    throttle.failure(key, 101)
-    assert throttle.retry_after(key, 101) == 2
-    throttle.success(key)
-    assert throttle.retry_after(key, 101) == 0
+async def test_login_throttle_backs_off_exponentially() -> None:
+    """Past the allowed attempts each one doubles the lock-out; a success clears the pair."""
+    now = [100.0]
+    throttle = MemoryLoginThrottle(max_failures=3, clock=lambda: now[0])
+    assert [await throttle.attempt("priya", "10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    assert await throttle.attempt("Priya", "10.0.0.1") == 1
+    assert await throttle.attempt("priya", "10.0.0.2") == 0
+    now[0] = 101.0
+    assert await throttle.attempt("priya", "10.0.0.1") == 0
+    assert await throttle.attempt("priya", "10.0.0.1") == 2
+    await throttle.succeeded("priya", "10.0.0.1")
+    assert await throttle.attempt("priya", "10.0.0.1") == 0
 
 
 def test_turn_credentials_follow_the_rest_api() -> None:
