@@ -13,28 +13,37 @@ from __future__ import annotations
 
 from ._accounts import AccountError, AccountStore, Employee
 from ._app import create_app
-from ._backend import HubBackend
 from ._context import AppContext, SupportApp
-from ._hub import CustomerPan, Delivery, Hub, HubError, Outcome, PanStatus
+from ._desk import CustomerPan, Desk
+from ._hub import Hub
+from ._images import ImageStore, MemoryImageStore, StoredImage
 from ._ocr import CardReader, ReaderFactory, default_reader_factory
+from ._outbound import CloseCode, Delivery, Outcome
 from ._settings import Settings, SettingsError
+from ._state import HubError, LiveState, PanRecord, PanStatus
 
 __all__ = [
     "AccountError",
     "AccountStore",
     "AppContext",
     "CardReader",
+    "CloseCode",
     "CustomerPan",
     "Delivery",
+    "Desk",
     "Employee",
     "Hub",
-    "HubBackend",
     "HubError",
+    "ImageStore",
+    "LiveState",
+    "MemoryImageStore",
     "Outcome",
+    "PanRecord",
     "PanStatus",
     "ReaderFactory",
     "Settings",
     "SettingsError",
+    "StoredImage",
     "SupportApp",
     "create_app",
     "default_reader_factory",

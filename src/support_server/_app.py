@@ -11,11 +11,13 @@ from sanic.response import BaseHTTPResponse
 
 from ._accounts import AccountStore
 from ._auth import auth_blueprint
-from ._connections import Signaling
 from ._context import AppContext, SupportApp
+from ._desk import Desk
 from ._health import health_blueprint
 from ._http import error_response
 from ._hub import Hub
+from ._ice import ice_servers
+from ._images import MemoryImageStore
 from ._logging import LOGGER_NAME, log_event
 from ._ocr import OcrConfig, OcrPool, ReaderFactory, default_reader_factory
 from ._origin import cross_site_refusal
@@ -132,20 +134,22 @@ def setup_cross_site_guard(app: SupportApp) -> None:
 
 
 def setup_state(app: SupportApp) -> None:
-    """The account database and the Hub with its sockets, opened at server start."""
+    """The account database and the desk (live state, images, sockets), opened at start."""
 
     @app.before_server_start
     async def open_state(app: SupportApp) -> None:
         settings = app.ctx.settings
         app.ctx.accounts = await asyncio.to_thread(AccountStore, settings.db_path)
-        app.ctx.signaling = Signaling(
-            Hub(grace_s=settings.reconnect_grace_s, image_budget=settings.image_memory_bytes)
+        app.ctx.desk = Desk(
+            Hub(grace_s=settings.reconnect_grace_s),
+            MemoryImageStore(budget=settings.image_memory_bytes),
+            ice=lambda member_id, now: ice_servers(settings, member_id, now),
         )
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 
     @app.before_server_stop
     async def close_state(app: SupportApp) -> None:
-        await app.ctx.signaling.shutdown()
+        await app.ctx.desk.shutdown()
         app.ctx.accounts.close()
 
 

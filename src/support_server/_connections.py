@@ -1,11 +1,8 @@
-"""Live WebSocket connections and the glue between them and the Hub.
+"""Live WebSocket connections of this process.
 
-:class:`Signaling` owns the queue-and-rooms backend (a :class:`~support_server.Hub`, or
-anything implementing :class:`~support_server.HubBackend`): handlers call it and pass the
-outcome to :meth:`Signaling.apply`, which delivers the resulting messages to sockets,
-coalesces queue broadcasts (at most one every ``QUEUE_FLUSH_S``, less often for big queues) and
-keeps one timer for the next grace-period expiry. Each :class:`Connection` has an outbox
-drained by its own writer task, so a slow socket never blocks the others.
+Each :class:`Connection` has an outbox drained by its own writer task, so a slow socket never
+blocks the others. :class:`Sockets` maps member ids to this process's live connections and
+queues messages on them; :class:`~support_server.Desk` decides what to send.
 """
 
 from __future__ import annotations
@@ -13,27 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from ._backend import HubBackend
-from ._hub import Delivery, Outcome
 from ._logging import LOGGER_NAME, log_event
-from ._messages import Message, dumps, error_message
+from ._outbound import CloseCode, Delivery, Message, dumps, error_message
 from ._ratelimit import TokenBucket
 
-__all__ = ["QUEUE_FLUSH_S", "Connection", "Signaling"]
+__all__ = ["MAX_OUTBOX", "Connection", "Sockets"]
 
-QUEUE_FLUSH_S = 0.02
-"""Minimum interval between two queue broadcasts; bursts of changes share one broadcast."""
-QUEUE_FLUSH_MAX_S = 0.5
-QUEUE_BYTES_PER_S = 25_000_000
-"""Queue broadcasts are spaced so that they send at most about this many bytes per second: a
-long queue watched by many employees is re-sent less often (up to ``QUEUE_FLUSH_MAX_S``)."""
 MAX_OUTBOX = 2_000
 """A socket this far behind is closed rather than buffered without bound."""
 
@@ -86,7 +73,7 @@ class Connection:
             return
         if len(self._outbox) >= MAX_OUTBOX:
             log_event(logger, logging.WARNING, "ws_slow_consumer", role=self.role)
-            self.close(1008, "too slow")
+            self.close(CloseCode.TOO_SLOW, "too slow")
             return
         self._outbox.append(_Snapshot(text) if snapshot else text)
         self._wakeup.set()
@@ -134,30 +121,28 @@ class Connection:
             self._closing = True
 
 
-class Signaling:
-    """The Hub plus the sockets of its members."""
+class Sockets:
+    """This process's live connections by member id."""
 
-    def __init__(self, hub: HubBackend, *, clock: Callable[[], float] = time.time) -> None:
-        self.hub = hub
-        self.clock = clock
+    def __init__(self) -> None:
         self._connections: dict[str, Connection] = {}
-        self._flush_handle: asyncio.TimerHandle | None = None
-        self._last_flush = 0.0
-        self._flush_interval = QUEUE_FLUSH_S
-        self._expiry_handle: asyncio.TimerHandle | None = None
-        self._expiry_at: float | None = None
 
-    # ------------------------------------------------------------ connections
-
-    def connection(self, member_id: str) -> Connection | None:
+    def get(self, member_id: str) -> Connection | None:
         return self._connections.get(member_id)
 
+    def employees(self) -> list[str]:
+        """Ids of the employees connected to this process."""
+        return [m for m, c in self._connections.items() if c.role == "employee"]
+
+    def all(self) -> list[Connection]:
+        return list(self._connections.values())
+
     def attach(self, member_id: str, conn: Connection) -> None:
-        """Make ``conn`` the live socket of ``member_id``; an older one is closed with 4409."""
+        """Make ``conn`` the live socket of ``member_id``; an older one is closed as replaced."""
         old = self._connections.get(member_id)
         if old is not None and old is not conn:
             old.finished = True
-            old.close(4409, "replaced")
+            old.close(CloseCode.REPLACED, "replaced")
         conn.member_id = member_id
         self._connections[member_id] = conn
 
@@ -170,23 +155,8 @@ class Signaling:
             return True
         return False
 
-    def connection_lost(self, conn: Connection) -> None:
-        """A socket ended: start the grace period unless the member left or was replaced."""
-        if self.detach(conn) and not conn.finished and conn.member_id is not None:
-            log_event(logger, logging.INFO, "ws_dropped", role=conn.role, member=conn.member_id)
-            self.apply(self.hub.disconnect(conn.member_id, self.clock()))
-
-    # --------------------------------------------------------------- delivery
-
-    def apply(self, outcome: Outcome) -> None:
-        """Deliver an outcome's messages, then schedule the queue broadcast and expiry timer."""
-        self.deliver(outcome.deliveries)
-        if outcome.queue_changed:
-            self._schedule_flush()
-        self._schedule_expiry()
-
     def deliver(self, deliveries: list[Delivery], *, snapshot: bool = False) -> int:
-        """Queue each message on its member's socket; return the bytes queued."""
+        """Queue each message on its member's socket here (others are skipped); return bytes."""
         cache: dict[int, str] = {}
         sent = 0
         for d in deliveries:
@@ -200,54 +170,3 @@ class Signaling:
             conn.send_text(text, snapshot=snapshot)
             sent += len(text)
         return sent
-
-    def flush_queue_now(self) -> None:
-        """Send the current queue to everyone now (also used by tests and shutdown)."""
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
-        self._last_flush = time.monotonic()
-        sent = self.deliver(self.hub.queue_deliveries(), snapshot=True)
-        self._flush_interval = min(QUEUE_FLUSH_MAX_S, max(QUEUE_FLUSH_S, sent / QUEUE_BYTES_PER_S))
-
-    def _schedule_flush(self) -> None:
-        if self._flush_handle is not None:
-            return
-        loop = asyncio.get_running_loop()
-        delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
-        self._flush_handle = loop.call_later(delay, self._flush)
-
-    def _flush(self) -> None:
-        self._flush_handle = None
-        self.flush_queue_now()
-
-    def _schedule_expiry(self) -> None:
-        at = self.hub.next_expiry()
-        if at == self._expiry_at:
-            return
-        if self._expiry_handle is not None:
-            self._expiry_handle.cancel()
-            self._expiry_handle = None
-        self._expiry_at = at
-        if at is not None:
-            delay = max(0.0, at - self.clock()) + 0.01
-            self._expiry_handle = asyncio.get_running_loop().call_later(delay, self._expire)
-
-    def _expire(self) -> None:
-        self._expiry_handle = None
-        self._expiry_at = None
-        outcome = self.hub.expire(self.clock())
-        if outcome.deliveries or outcome.queue_changed:
-            log_event(logger, logging.INFO, "grace_expired")
-        self.apply(outcome)
-
-    async def shutdown(self) -> None:
-        """Cancel timers and close every socket (server stopping)."""
-        for handle in (self._flush_handle, self._expiry_handle):
-            if handle is not None:
-                handle.cancel()
-        conns = list(self._connections.values())
-        for conn in conns:
-            conn.finished = True
-            conn.close(1001, "server shutting down")
-        await asyncio.gather(*(c.drain() for c in conns), return_exceptions=True)

@@ -9,7 +9,7 @@ from sanic import Request, Sanic
 from sanic.config import Config
 
 from ._accounts import AccountStore
-from ._connections import Signaling
+from ._desk import Desk
 from ._ocr import OcrPool, ReaderFactory
 from ._proxy import IpNetwork
 from ._ratelimit import KeyedRateLimiter
@@ -28,7 +28,7 @@ class AppContext:
     login_throttle: LoginThrottle
     trusted_proxies: tuple[IpNetwork, ...]
     upload_limiter: KeyedRateLimiter
-    signaling: Signaling = field(init=False)
+    desk: Desk = field(init=False)
     accounts: AccountStore = field(init=False)
     ocr: OcrPool = field(init=False)
 

@@ -1,4 +1,7 @@
-"""Parsing and validating client WebSocket frames (pure functions)."""
+"""Parsing and validating client WebSocket frames (pure functions).
+
+What the server sends back is built in :mod:`support_server._outbound`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ __all__ = [
     "CUSTOMER_TYPES",
     "EMPLOYEE_TYPES",
     "ProtocolError",
-    "error_message",
     "parse_frame",
     "validate_name",
     "validate_pan_fields",
@@ -37,14 +39,6 @@ class ProtocolError(Exception):
         self.code = code
         self.message = message
         self.request = request
-
-
-def error_message(code: str, message: str, request: str | None = None) -> Message:
-    """Build an ``error`` frame."""
-    out: Message = {"type": "error", "code": code, "message": message}
-    if request is not None:
-        out["request"] = request
-    return out
 
 
 def parse_frame(frame: str | bytes, allowed: frozenset[str]) -> Message:
@@ -153,8 +147,3 @@ def validate_pan_fields(value: Any) -> Message:
                 raise bad(key, f"must have at most {MAX_FIELD_NAME_CHARS} characters.")
             out[key] = text
     return out
-
-
-def dumps(message: Message) -> str:
-    """Serialise a message compactly."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
@@ -11,10 +12,11 @@ from sanic.response import json, raw
 
 from ._auth import current_employee
 from ._context import AppRequest
+from ._desk import CustomerPan
 from ._http import bearer_token, error_response
-from ._hub import CustomerPan
 from ._logging import LOGGER_NAME, log_event, mask_pan
 from ._ocr import OcrBusyError, OcrFailedError
+from ._state import HubError
 
 __all__ = ["STATUS_FOR_CODE", "pan_blueprint", "sniff_image_type"]
 
@@ -76,9 +78,9 @@ def _image_bytes(request: AppRequest) -> bytes | HTTPResponse:
 async def extract(request: AppRequest) -> HTTPResponse:
     """Read a PAN card image in the OCR pool; store and push the result for the customer."""
     ctx = request.app.ctx
-    hub = ctx.signaling.hub
+    desk = ctx.desk
     token = bearer_token(request)
-    customer_id = hub.customer_for_token(token) if token else None
+    customer_id = await desk.state.customer_for_token(token) if token else None
     caller = customer_id
     if customer_id is None:
         employee = await current_employee(request)
@@ -87,7 +89,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
                 401, "unauthorized", "Send your session token (Authorization: Bearer ...)."
             )
         caller = employee.id
-        customer_id = hub.room_customer(employee.id)
+        customer_id = await desk.state.room_customer(employee.id)
     if caller is None:  # pragma: no cover - both branches set it
         return error_response(401, "unauthorized", "Unknown caller.")
     allowed, retry = ctx.upload_limiter.allow(caller, time.monotonic())
@@ -134,7 +136,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
         customer=customer_id,
         pan=mask_pan(pan if isinstance(pan, str) else None),
     )
-    if customer_id is not None and hub.has_customer(customer_id):
+    if customer_id is not None and await desk.state.has_customer(customer_id):
         kept = read.preview or data  # the upright, metadata-free copy when one could be made
         stored = CustomerPan(
             result=result,
@@ -142,7 +144,8 @@ async def extract(request: AppRequest) -> HTTPResponse:
             image=kept,
             content_type=sniff_image_type(kept),
         )
-        ctx.signaling.apply(hub.set_pan_result(customer_id, stored))
+        with contextlib.suppress(HubError):  # the customer left while the card was read
+            await desk.set_pan_result(customer_id, stored)
     return json(result)
 
 
@@ -152,7 +155,7 @@ async def image(request: AppRequest, image_id: str) -> HTTPResponse:
     employee = await current_employee(request)
     if employee is None:
         return error_response(404, "not_found", "No such image.")
-    pan = request.app.ctx.signaling.hub.image_for(image_id, employee.id)
+    pan = await request.app.ctx.desk.image_for(image_id, employee.id)
     if pan is None:
         return error_response(404, "not_found", "No such image.")
     if not pan.image:

@@ -12,10 +12,9 @@ from websockets.exceptions import ConnectionClosed
 
 from ._accounts import Employee
 from ._auth import current_employee
-from ._connections import Connection, Signaling
+from ._connections import Connection
 from ._context import AppRequest
-from ._hub import HubError
-from ._ice import ice_servers
+from ._desk import Desk
 from ._logging import LOGGER_NAME, log_event
 from ._messages import (
     CUSTOMER_TYPES,
@@ -29,7 +28,8 @@ from ._messages import (
     validate_pan_fields,
 )
 from ._origin import origin_allowed
-from ._settings import Settings
+from ._outbound import CloseCode, pong
+from ._state import HubError
 
 __all__ = ["signaling_blueprint"]
 
@@ -53,7 +53,7 @@ def _check_origin(request: AppRequest, conn: Connection) -> bool:
         return True
     log_event(logger, logging.WARNING, "ws_origin_refused", role=conn.role)
     conn.error("origin_not_allowed", "This page's origin may not connect to this server.")
-    conn.close(4403, "origin not allowed")
+    conn.close(CloseCode.ORIGIN_NOT_ALLOWED, "origin not allowed")
     return False
 
 
@@ -69,7 +69,7 @@ def _rate_ok(conn: Connection) -> bool:
     return False
 
 
-_Handler = Callable[[Message], None]
+_Handler = Callable[[Message], Awaitable[None]]
 """Handles one parsed message of a role (raising ``ProtocolError``/``HubError`` to refuse it)."""
 
 
@@ -88,7 +88,7 @@ async def _serve(
     answers ``error`` and the socket lives on. Whatever happens, the hub learns that the
     connection is gone.
     """
-    signaling = request.app.ctx.signaling
+    desk = request.app.ctx.desk
     conn = Connection(ws, role, rate_per_s=request.app.ctx.settings.ws_rate_per_s)
     try:
         handle = await start(conn) if _check_origin(request, conn) else None
@@ -101,9 +101,9 @@ async def _serve(
             try:
                 message = parse_frame(frame, allowed)
                 if message["type"] == "ping":
-                    conn.send({"type": "pong"})
+                    conn.send(pong())
                 else:
-                    handle(message)
+                    await handle(message)
             except ProtocolError as exc:
                 conn.error(exc.code, exc.message, exc.request)
             except HubError as exc:
@@ -112,7 +112,7 @@ async def _serve(
                 _internal_error(conn)
         await conn.drain()
     finally:
-        signaling.connection_lost(conn)
+        await desk.connection_lost(conn)
         await conn.stop()
 
 
@@ -123,65 +123,32 @@ async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
     """One customer's signaling socket."""
 
     async def start(conn: Connection) -> _Handler:
-        ctx = request.app.ctx
-        return lambda message: _handle_customer(ctx.signaling, ctx.settings, conn, message)
+        desk = request.app.ctx.desk
+        return lambda message: _handle_customer(desk, conn, message)
 
     await _serve(request, ws, "customer", CUSTOMER_TYPES, start)
 
 
-def _handle_customer(
-    signaling: Signaling, settings: Settings, conn: Connection, message: Message
-) -> None:
+async def _handle_customer(desk: Desk, conn: Connection, message: Message) -> None:
     kind = message["type"]
-    hub = signaling.hub
-    now = signaling.clock()
     if kind in ("join", "resume"):
         if conn.member_id is not None:
             raise ProtocolError("already_joined", "This socket has already joined.", request=kind)
         if kind == "join":
-            name = validate_name(message.get("name"))
-            customer_id, token, outcome = hub.join(name, now)
-            resumed = False
+            await desk.join(validate_name(message.get("name")), conn)
         else:
-            token = require_str(message, "token")
-            customer_id, outcome = hub.resume(token, now)
-            resumed = True
-        signaling.attach(customer_id, conn)
-        conn.send(
-            {
-                "type": "welcome",
-                "customer_id": customer_id,
-                "token": token,
-                "resumed": resumed,
-                "ice_servers": ice_servers(settings, customer_id, now),
-            }
-        )
-        log_event(
-            logger,
-            logging.INFO,
-            "customer_resumed" if resumed else "customer_joined",
-            customer=customer_id,
-        )
-        signaling.apply(outcome)
+            await desk.resume(require_str(message, "token"), conn)
         return
     member_id = conn.member_id
     if member_id is None:
         raise ProtocolError("not_joined", "Send 'join' (or 'resume') first.", request=kind)
     if kind == "signal":
-        data = require_object(message, "data")
-        signaling.apply(hub.signal(member_id, data))
+        await desk.signal(member_id, require_object(message, "data"))
     elif kind == "pan_confirm":
-        fields = validate_pan_fields(message.get("fields"))
-        signaling.apply(hub.confirm_pan(member_id, fields))
+        await desk.confirm_pan(member_id, validate_pan_fields(message.get("fields")))
         log_event(logger, logging.INFO, "pan_confirmed", customer=member_id)
     elif kind == "leave":
-        outcome = hub.customer_leave(member_id, now)
-        conn.finished = True
-        signaling.detach(conn)
-        conn.send({"type": "bye"})
-        conn.close(1000, "bye")
-        signaling.apply(outcome)
-        log_event(logger, logging.INFO, "customer_left", customer=member_id)
+        await desk.customer_leave(member_id, conn)
 
 
 # ---------------------------------------------------------------- employee
@@ -191,51 +158,27 @@ async def employee_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
     """One employee's signaling socket (login required)."""
 
     async def start(conn: Connection) -> _Handler | None:
-        ctx = request.app.ctx
+        desk = request.app.ctx.desk
         employee = await current_employee(request)
         if employee is None:
             log_event(logger, logging.WARNING, "ws_unauthorized")
             conn.error("unauthorized", "Log in as an employee first.")
-            conn.close(4401, "unauthorized")
+            conn.close(CloseCode.UNAUTHORIZED, "unauthorized")
             return None
-        _employee_connected(ctx.signaling, ctx.settings, conn, employee)
-        return lambda message: _handle_employee(ctx.signaling, conn, employee, message)
+        await desk.employee_connect(employee.id, employee.name, conn)
+        return lambda message: _handle_employee(desk, employee, message)
 
     await _serve(request, ws, "employee", EMPLOYEE_TYPES, start)
 
 
-def _employee_connected(
-    signaling: Signaling, settings: Settings, conn: Connection, employee: Employee
-) -> None:
-    now = signaling.clock()
-    signaling.attach(employee.id, conn)
-    conn.send(
-        {
-            "type": "welcome",
-            "employee": employee.to_dict(),
-            "ice_servers": ice_servers(settings, employee.id, now),
-        }
-    )
-    log_event(logger, logging.INFO, "employee_connected", employee=employee.id)
-    signaling.apply(signaling.hub.employee_connect(employee.id, employee.name, now))
-
-
-def _handle_employee(
-    signaling: Signaling, conn: Connection, employee: Employee, message: Message
-) -> None:
+async def _handle_employee(desk: Desk, employee: Employee, message: Message) -> None:
     kind = message["type"]
-    hub = signaling.hub
-    now = signaling.clock()
     if kind == "pick":
-        customer_id = require_str(message, "customer_id")
-        signaling.apply(hub.pick(employee.id, customer_id, now))
-        log_event(logger, logging.INFO, "picked", employee=employee.id, customer=customer_id)
+        await desk.pick(employee.id, require_str(message, "customer_id"))
     elif kind == "signal":
-        data = require_object(message, "data")
-        signaling.apply(hub.signal(employee.id, data))
+        await desk.signal(employee.id, require_object(message, "data"))
     elif kind == "leave":
-        signaling.apply(hub.employee_leave(employee.id, now))
-        log_event(logger, logging.INFO, "employee_left_call", employee=employee.id)
+        await desk.employee_leave(employee.id)
 
 
 signaling_blueprint.add_websocket_route(customer_socket, "/ws/customer")

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
+from desk_harness import Harness, memory_harness
 from live_server import Live, ServerFactory, make_settings
 from sanic import Sanic
 
@@ -41,3 +43,9 @@ async def start_server(tmp_path: Path) -> AsyncIterator[ServerFactory]:
 async def live(start_server: ServerFactory) -> Live:
     """A running server with default test settings."""
     return await start_server()
+
+
+@pytest_asyncio.fixture(params=["memory"])
+async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """A desk over each live-state backend, driven directly with a settable clock."""
+    yield memory_harness()

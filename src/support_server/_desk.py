@@ -1,0 +1,394 @@
+"""The desk service: what the socket and HTTP handlers call.
+
+Each command asks the live state (:class:`~support_server.LiveState`) to make one atomic
+change, turns the facts it returns into messages (:mod:`support_server._outbound`) and
+delivers them to the members' sockets. The desk also coalesces queue broadcasts (at most one
+every ``QUEUE_FLUSH_S``, less often for big queues) and keeps one timer for the next
+grace-period expiry. Commands return the :class:`Outcome` they delivered, for tests and logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import _outbound as out
+from ._connections import Connection, Sockets
+from ._images import ImageStore, StoredImage
+from ._logging import LOGGER_NAME, log_event
+from ._outbound import CloseCode, Delivery, Message, Outcome
+from ._state import HubError, LiveState, PanRecord, Position, QueueSnapshot, RoomView
+
+__all__ = ["QUEUE_FLUSH_S", "CustomerPan", "Desk", "IceServers"]
+
+QUEUE_FLUSH_S = 0.02
+"""Minimum interval between two queue broadcasts; bursts of changes share one broadcast."""
+QUEUE_FLUSH_MAX_S = 0.5
+QUEUE_BYTES_PER_S = 25_000_000
+"""Queue broadcasts are spaced so that they send at most about this many bytes per second: a
+long queue watched by many employees is re-sent less often (up to ``QUEUE_FLUSH_MAX_S``)."""
+
+IceServers = Callable[[str, float], list[Message]]
+"""``ice(member_id, now)``: the ``ice_servers`` list for a member's ``welcome``."""
+
+logger = logging.getLogger(f"{LOGGER_NAME}.desk")
+
+
+def _no_ice(member_id: str, now: float) -> list[Message]:
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPan:
+    """A customer's OCR result and the image it came from (``image`` is empty once dropped)."""
+
+    result: Message
+    image_id: str
+    image: bytes
+    content_type: str
+
+
+class Desk:
+    """Queue, rooms and relays for the members connected to this process."""
+
+    def __init__(
+        self,
+        state: LiveState,
+        images: ImageStore,
+        sockets: Sockets | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        ice: IceServers = _no_ice,
+    ) -> None:
+        self.state = state
+        self.images = images
+        self.sockets = Sockets() if sockets is None else sockets
+        self.clock = clock
+        self._ice = ice
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._flush_task: asyncio.Task[None] | None = None
+        self._last_flush = 0.0
+        self._flush_interval = QUEUE_FLUSH_S
+        self._expiry_handle: asyncio.TimerHandle | None = None
+        self._expiry_at: float | None = None
+        self._expiry_task: asyncio.Task[None] | None = None
+
+    # -------------------------------------------------------------- customers
+
+    async def join(self, name: str, conn: Connection | None = None) -> tuple[str, str, Outcome]:
+        """Queue a new customer (on ``conn`` if given: attach it and send ``welcome``)."""
+        now = self.clock()
+        customer_id, token = await self.state.join(name, now)
+        if conn is not None:
+            self._welcome_customer(conn, customer_id, token, resumed=False, now=now)
+            log_event(logger, logging.INFO, "customer_joined", customer=customer_id)
+        return customer_id, token, await self.apply(Outcome(queue_changed=True))
+
+    async def resume(self, token: str, conn: Connection | None = None) -> tuple[str, Outcome]:
+        """Reattach a customer by token: ``paired`` again in a room, else its position."""
+        now = self.clock()
+        customer_id, room = await self.state.resume(token, now)
+        if conn is not None:
+            self._welcome_customer(conn, customer_id, token, resumed=True, now=now)
+            log_event(logger, logging.INFO, "customer_resumed", customer=customer_id)
+        outcome = Outcome()
+        if room is not None:
+            outcome.send(customer_id, out.paired_for_customer(room.room_id, room.employee_name))
+            outcome.send(room.employee_id, out.peer_reconnected())
+        else:
+            position = await self.state.position(customer_id)
+            if position is not None:
+                outcome.send(customer_id, _position_message(position))
+        return customer_id, await self.apply(outcome, deadlines=True)
+
+    async def customer_leave(self, customer_id: str, conn: Connection | None = None) -> Outcome:
+        """The customer ends the session (on ``conn``: ``bye`` and a normal close)."""
+        employee_id = await self.state.customer_leave(customer_id, self.clock())
+        await self.images.discard(customer_id)
+        if conn is not None:
+            conn.finished = True
+            self.sockets.detach(conn)
+            conn.send(out.bye())
+            conn.close(CloseCode.NORMAL, "bye")
+            log_event(logger, logging.INFO, "customer_left", customer=customer_id)
+        outcome = Outcome(queue_changed=True)
+        if employee_id is not None:
+            outcome.send(employee_id, out.customer_left())
+        return await self.apply(outcome)
+
+    async def set_pan_result(self, customer_id: str, pan: CustomerPan) -> Outcome:
+        """Store a customer's OCR result and image; push it to the paired employee if any."""
+        await self.images.put(customer_id, StoredImage(pan.image_id, pan.image, pan.content_type))
+        record = PanRecord(pan.result, pan.image_id, pan.content_type)
+        try:
+            employee_id, changed = await self.state.set_pan_result(customer_id, record)
+        except HubError:
+            await self.images.discard(customer_id)
+            raise
+        outcome = Outcome(queue_changed=changed)
+        if employee_id is not None:
+            outcome.send(employee_id, out.pan_result(record.result, record.image_id))
+        return await self.apply(outcome)
+
+    async def confirm_pan(self, customer_id: str, fields: Message) -> Outcome:
+        """Store the customer's confirmed PAN values; acknowledge and tell the employee."""
+        employee_id, waiting = await self.state.confirm_pan(customer_id, fields)
+        message = out.pan_confirmed(fields)
+        outcome = Outcome(queue_changed=waiting)
+        outcome.send(customer_id, message)
+        if employee_id is not None:
+            outcome.send(employee_id, message)
+        return await self.apply(outcome)
+
+    # -------------------------------------------------------------- employees
+
+    async def employee_connect(
+        self, employee_id: str, name: str, conn: Connection | None = None
+    ) -> Outcome:
+        """An employee's socket opened: the queue, and ``paired`` again if still in a room."""
+        now = self.clock()
+        if conn is not None:
+            self.sockets.attach(employee_id, conn)
+            employee = {"id": employee_id, "name": name}
+            conn.send(out.employee_welcome(employee, self._ice(employee_id, now)))
+            log_event(logger, logging.INFO, "employee_connected", employee=employee_id)
+        newly_online, room = await self.state.employee_connect(employee_id, name, now)
+        snapshot = await self.state.queue_snapshot()
+        outcome = Outcome(queue_changed=newly_online and bool(snapshot.entries))
+        outcome.send(employee_id, _queue_message(snapshot))
+        if room is not None:
+            outcome.merge(_paired_for_employee(room))
+            outcome.send(room.customer_id, out.peer_reconnected())
+        return await self.apply(outcome, deadlines=True)
+
+    async def pick(self, employee_id: str, customer_id: str) -> Outcome:
+        """Take a waiting customer into a new room with this employee (atomic)."""
+        room = await self.state.pick(employee_id, customer_id, self.clock())
+        outcome = Outcome(queue_changed=True)
+        outcome.send(customer_id, out.paired_for_customer(room.room_id, room.employee_name))
+        outcome.merge(_paired_for_employee(room))
+        if not room.customer_connected:
+            outcome.send(employee_id, out.peer_reconnecting())
+        log_event(logger, logging.INFO, "picked", employee=employee_id, customer=customer_id)
+        return await self.apply(outcome)
+
+    async def employee_leave(self, employee_id: str) -> Outcome:
+        """The employee ends the call; the customer goes back to the front of the queue."""
+        customer_id = await self.state.employee_leave(employee_id, self.clock())
+        outcome = Outcome(queue_changed=True)
+        outcome.send(customer_id, out.employee_left())
+        outcome.send(employee_id, out.call_ended("employee_left"))
+        log_event(logger, logging.INFO, "employee_left_call", employee=employee_id)
+        return await self.apply(outcome)
+
+    # ------------------------------------------------------------------ both
+
+    async def signal(self, member_id: str, data: Message) -> Outcome:
+        """Relay a WebRTC signal to the other member of the room."""
+        outcome = Outcome()
+        outcome.send(await self.state.peer(member_id), out.signal(data))
+        return await self.apply(outcome)
+
+    async def disconnect(self, member_id: str) -> Outcome:
+        """A member's socket went away without ``leave``: the grace period starts."""
+        dropped = await self.state.disconnect(member_id, self.clock())
+        outcome = Outcome()
+        if dropped is not None:
+            outcome.queue_changed = dropped.queue_changed
+            if dropped.peer is not None:
+                outcome.send(dropped.peer, out.peer_reconnecting())
+        return await self.apply(outcome, deadlines=True)
+
+    async def connection_lost(self, conn: Connection) -> None:
+        """A socket ended: start the grace period unless the member left or was replaced."""
+        if self.sockets.detach(conn) and not conn.finished and conn.member_id is not None:
+            log_event(logger, logging.INFO, "ws_dropped", role=conn.role, member=conn.member_id)
+            await self.disconnect(conn.member_id)
+
+    async def expire(self) -> Outcome:
+        """Apply the leave rules to everyone whose grace period has ended."""
+        expired = await self.state.expire(self.clock())
+        outcome = Outcome(queue_changed=bool(expired))
+        for gone in expired:
+            if not gone.is_employee:
+                await self.images.discard(gone.member_id)
+            if gone.peer is not None:
+                notice = out.employee_left() if gone.is_employee else out.customer_left()
+                outcome.send(gone.peer, notice)
+        if expired:
+            log_event(logger, logging.INFO, "grace_expired", members=len(expired))
+        return await self.apply(outcome, deadlines=True)
+
+    # ---------------------------------------------------------------- queries
+
+    async def image_for(self, image_id: str, employee_id: str) -> CustomerPan | None:
+        """A stored PAN image, only for the employee paired with its customer."""
+        customer_id = await self.state.room_customer(employee_id)
+        if customer_id is None:
+            return None
+        pan = await self.state.pan_of(customer_id)
+        image = await self.images.get(customer_id, image_id)
+        if pan is None or image is None or pan.image_id != image.image_id:
+            return None
+        return CustomerPan(pan.result, image.image_id, image.data, image.content_type)
+
+    async def estimated_wait_s(self, position: int) -> int | None:
+        """Estimated wait at a 1-based queue position; ``None`` until a call has finished."""
+        per_position = await self.state.wait_per_position()
+        return None if per_position is None else round(position * per_position)
+
+    async def position_message(self, customer_id: str) -> Message | None:
+        """The ``queue_position`` message for one waiting customer, else ``None``."""
+        position = await self.state.position(customer_id)
+        return None if position is None else _position_message(position)
+
+    async def queue_message(self) -> Message:
+        """The employees' ``queue`` message for the current state."""
+        return _queue_message(await self.state.queue_snapshot())
+
+    async def queue_deliveries(self) -> list[Delivery]:
+        """The queue for everyone here who should see it.
+
+        Each connected waiting customer gets its own ``queue_position``; every employee
+        connected to this process gets the same ``queue`` message object (serialised once).
+        """
+        snapshot = await self.state.queue_snapshot()
+        waiting = len(snapshot.entries)
+        per_position = snapshot.wait_per_position
+        deliveries: list[Delivery] = []
+        for index, entry in enumerate(snapshot.entries):
+            if entry.connected:
+                estimate = None if per_position is None else round((index + 1) * per_position)
+                message = out.queue_position(index + 1, waiting, estimate)
+                deliveries.append(Delivery(entry.customer_id, message))
+        queue = _queue_message(snapshot)
+        deliveries.extend(Delivery(e, queue) for e in self.sockets.employees())
+        return deliveries
+
+    async def stats(self) -> dict[str, int]:
+        """Counts for health pages and logs."""
+        return {**await self.state.stats(), "image_bytes": await self.images.bytes_used()}
+
+    # --------------------------------------------------------------- delivery
+
+    async def apply(self, outcome: Outcome, *, deadlines: bool = False) -> Outcome:
+        """Deliver an outcome's messages and schedule the queue broadcast (and, when grace
+        periods may have changed, the expiry timer)."""
+        self.sockets.deliver(outcome.deliveries)
+        if outcome.queue_changed:
+            self._schedule_flush()
+        if deadlines:
+            await self._schedule_expiry()
+        return outcome
+
+    async def flush_queue_now(self) -> None:
+        """Send the current queue to everyone here now."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        self._last_flush = time.monotonic()
+        sent = self.sockets.deliver(await self.queue_deliveries(), snapshot=True)
+        self._flush_interval = min(QUEUE_FLUSH_MAX_S, max(QUEUE_FLUSH_S, sent / QUEUE_BYTES_PER_S))
+
+    def _schedule_flush(self) -> None:
+        if self._flush_handle is not None:
+            return
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
+        self._flush_handle = loop.call_later(delay, self._start_flush)
+
+    def _start_flush(self) -> None:
+        self._flush_handle = None
+        if self._flush_task is not None and not self._flush_task.done():
+            self._schedule_flush()  # one broadcast at a time; the next follows it
+            return
+        self._flush_task = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        try:
+            await self.flush_queue_now()
+        except Exception:
+            logger.exception("event=queue_flush_failed")
+
+    async def _schedule_expiry(self) -> None:
+        at = await self.state.next_expiry()
+        if at == self._expiry_at:
+            return
+        if self._expiry_handle is not None:
+            self._expiry_handle.cancel()
+            self._expiry_handle = None
+        self._expiry_at = at
+        if at is not None:
+            delay = max(0.0, at - self.clock()) + 0.01
+            self._expiry_handle = asyncio.get_running_loop().call_later(delay, self._start_expiry)
+
+    def _start_expiry(self) -> None:
+        self._expiry_handle = None
+        self._expiry_at = None
+        self._expiry_task = asyncio.get_running_loop().create_task(self._expire())
+
+    async def _expire(self) -> None:
+        try:
+            await self.expire()
+        except Exception:
+            logger.exception("event=grace_expiry_failed")
+
+    async def shutdown(self) -> None:
+        """Close every socket here with 1001 (server stopping); their grace periods start."""
+        for handle in (self._flush_handle, self._expiry_handle):
+            if handle is not None:
+                handle.cancel()
+        conns = self.sockets.all()
+        for conn in conns:
+            self.sockets.detach(conn)
+            conn.finished = True
+            conn.close(CloseCode.GOING_AWAY, "server shutting down")
+        for conn in conns:
+            if conn.member_id is not None:
+                with contextlib.suppress(Exception):
+                    await self.state.disconnect(conn.member_id, self.clock())
+        for task in (self._flush_task, self._expiry_task):
+            if task is not None and not task.done():
+                task.cancel()
+        await asyncio.gather(*(c.drain() for c in conns), return_exceptions=True)
+
+    def _welcome_customer(
+        self, conn: Connection, customer_id: str, token: str, *, resumed: bool, now: float
+    ) -> None:
+        self.sockets.attach(customer_id, conn)
+        ice = self._ice(customer_id, now)
+        conn.send(out.customer_welcome(customer_id, token, resumed=resumed, ice_servers=ice))
+
+
+def _position_message(position: Position) -> Message:
+    per = position.wait_per_position
+    estimate = None if per is None else round(position.position * per)
+    return out.queue_position(position.position, position.waiting, estimate)
+
+
+def _queue_message(snapshot: QueueSnapshot) -> Message:
+    return out.queue(
+        [
+            out.queue_entry(e.customer_id, e.name, e.joined_at, e.pan_status.value)
+            for e in snapshot.entries
+        ]
+    )
+
+
+def _paired_for_employee(room: RoomView) -> Outcome:
+    outcome = Outcome()
+    outcome.send(
+        room.employee_id,
+        out.paired_for_employee(
+            room.room_id, room.customer_id, room.customer_name, room.pan_status.value
+        ),
+    )
+    if room.pan is not None:
+        outcome.send(room.employee_id, out.pan_result(room.pan.result, room.pan.image_id))
+    if room.confirmed is not None:
+        outcome.send(room.employee_id, out.pan_confirmed(room.confirmed))
+    return outcome

@@ -1,0 +1,183 @@
+"""The live-state backend interface: queue, rooms, customer sessions and PAN results.
+
+Two implementations fit it: :class:`~support_server.Hub` (memory, one process) and the Redis
+backend (any number of processes). Every command is one atomic step on the shared state and
+returns plain facts (who is in which room, whose peer to tell); it never builds wire messages
+and never touches sockets: :class:`~support_server.Desk` turns the facts into messages.
+Time is passed in (``now``, Unix seconds). Refusals raise :class:`HubError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+__all__ = [
+    "Dropped",
+    "Expired",
+    "HubError",
+    "LiveState",
+    "PanRecord",
+    "PanStatus",
+    "Position",
+    "QueueEntry",
+    "QueueSnapshot",
+    "RoomView",
+]
+
+Message = dict[str, Any]
+
+
+class HubError(Exception):
+    """A request the live state refuses; ``code`` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class PanStatus(StrEnum):
+    """What is known about a customer's PAN card."""
+
+    NONE = "none"
+    READ = "read"
+    CONFIRMED = "confirmed"
+
+
+@dataclass(frozen=True, slots=True)
+class PanRecord:
+    """A customer's latest OCR result and the id of the image it came from (bytes are kept in
+    the image store)."""
+
+    result: Message
+    image_id: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomView:
+    """A room as both members need to see it when they are (re)paired."""
+
+    room_id: str
+    customer_id: str
+    customer_name: str
+    employee_id: str
+    employee_name: str
+    pan_status: PanStatus
+    pan: PanRecord | None
+    confirmed: Message | None
+    customer_connected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """One waiting customer, front of the queue first."""
+
+    customer_id: str
+    name: str
+    joined_at: float
+    pan_status: PanStatus
+    connected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSnapshot:
+    """The whole queue and the estimated wait per queue position (``None`` before any call)."""
+
+    entries: list[QueueEntry]
+    wait_per_position: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One waiting customer's place: 1-based ``position`` of ``waiting``."""
+
+    position: int
+    waiting: int
+    wait_per_position: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A member's socket went away: ``peer`` (if in a room) must be told."""
+
+    peer: str | None
+    queue_changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Expired:
+    """A member whose grace period ended; ``peer`` is the other member of the room it ended."""
+
+    member_id: str
+    is_employee: bool
+    peer: str | None
+
+
+class LiveState(Protocol):
+    """Queue, rooms, customer sessions and tokens, PAN results: atomic commands, queries."""
+
+    grace_s: float
+
+    # customers
+    async def join(self, name: str, now: float) -> tuple[str, str]:
+        """Add a customer at the back of the queue; return ``(customer_id, token)``."""
+        ...
+
+    async def resume(self, token: str, now: float) -> tuple[str, RoomView | None]:
+        """Reattach a customer by token (``resume_failed`` if unknown); return its room."""
+        ...
+
+    async def customer_leave(self, customer_id: str, now: float) -> str | None:
+        """Remove a customer (queue or room); return the employee whose room ended."""
+        ...
+
+    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> tuple[str | None, bool]:
+        """Store an OCR result; return ``(paired employee, queue entry changed)``."""
+        ...
+
+    async def confirm_pan(self, customer_id: str, fields: Message) -> tuple[str | None, bool]:
+        """Store confirmed PAN values; return ``(paired employee, customer is waiting)``."""
+        ...
+
+    # employees
+    async def employee_connect(
+        self, employee_id: str, name: str, now: float
+    ) -> tuple[bool, RoomView | None]:
+        """An employee is online; return ``(newly online, their room)``."""
+        ...
+
+    async def pick(self, employee_id: str, customer_id: str, now: float) -> RoomView:
+        """Atomically take a waiting customer into a new room with this employee."""
+        ...
+
+    async def employee_leave(self, employee_id: str, now: float) -> str:
+        """End the employee's room; the customer goes to the front. Return the customer."""
+        ...
+
+    # both
+    async def peer(self, member_id: str) -> str:
+        """The other member of ``member_id``'s room (``not_in_room`` if none)."""
+        ...
+
+    async def disconnect(self, member_id: str, now: float) -> Dropped | None:
+        """Start a member's grace period; ``None`` if unknown or already disconnected."""
+        ...
+
+    async def expire(self, now: float) -> list[Expired]:
+        """Apply the leave rules to everyone whose grace period ended (each exactly once)."""
+        ...
+
+    # queries
+    async def queue_snapshot(self) -> QueueSnapshot: ...
+    async def position(self, customer_id: str) -> Position | None: ...
+    async def wait_per_position(self) -> float | None: ...
+    async def next_expiry(self) -> float | None: ...
+    async def customer_for_token(self, token: str) -> str | None: ...
+    async def has_customer(self, customer_id: str) -> bool: ...
+    async def room_of(self, member_id: str) -> str | None: ...
+    async def room_customer(self, employee_id: str) -> str | None: ...
+    async def pan_of(self, customer_id: str) -> PanRecord | None: ...
+    async def stats(self) -> dict[str, int]: ...
