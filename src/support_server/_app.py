@@ -134,7 +134,14 @@ def setup_cross_site_guard(app: SupportApp) -> None:
 
 
 def setup_state(app: SupportApp) -> None:
-    """The account database and the desk (live state, images, sockets), opened at start."""
+    """The account database and the desk (live state, images, sockets), opened at start.
+
+    Sanic cancels the WebSocket handlers in its own ``before_server_stop`` listener, and
+    handlers cancelled that way close with 1000. Shutdown listeners run in reverse order of
+    registration, so WebSockets are enabled first and the desk's listener, registered after
+    Sanic's, runs before it: every socket is closed with 1001 as the protocol promises.
+    """
+    app.enable_websocket()
 
     @app.before_server_start
     async def open_state(app: SupportApp) -> None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import pytest
 import websockets
-from live_server import Client, Live, ServerFactory
+from live_server import Client, Live, ServerFactory, make_settings
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from support_server import create_app
+from support_server.testing import fake_reader_factory, running_server
 
 OFFER = {"description": {"type": "offer", "sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n"}}
 ANSWER = {"description": {"type": "answer", "sdp": "v=0\r\n"}}
@@ -437,3 +441,16 @@ async def test_websocket_unknown_path_is_not_upgraded(live: Live) -> None:
     """Only the two socket paths exist."""
     with pytest.raises(InvalidStatus):
         await websockets.connect(live.ws_base + "/ws/other")
+
+
+async def test_server_shutdown_closes_sockets_with_1001(tmp_path: Path) -> None:
+    """Stopping the server closes every socket with 1001 (going away), not 1000."""
+    app = create_app(
+        make_settings(tmp_path), reader_factory=fake_reader_factory, name="shutdown_1001"
+    )
+    async with running_server(app) as base:
+        live = Live(app=app, base=base)
+        customer = await live.customer()
+        employee = await live.employee()
+    assert await closed_with(customer) == 1001
+    assert await closed_with(employee) == 1001
