@@ -6,6 +6,12 @@ export {
   type CallConnection,
   type ConnectionBadgeProps,
 } from './components/connection-badge';
+export {
+  ConnectionNotice,
+  RECONNECTING_TITLE,
+  UNREACHABLE_TITLE,
+  type ConnectionNoticeProps,
+} from './components/connection-notice';
 export { Notice, type NoticeProps } from './components/notice';
 export { VideoTile, type VideoTileProps } from './components/video-tile';
 export { useCallPeer, type UseCallPeerOptions, type UseCallPeerResult } from './hooks/use-call-peer';
@@ -37,9 +43,15 @@ export {
 export { mountApp } from './lib/mount-app';
 export * from './lib/protocol';
 export {
-  backoffDelay,
+  closeVerdict,
+  DEFAULT_RECONNECT_POLICY,
+  reconnectDelay,
+  ReconnectSchedule,
+  type CloseVerdict,
+  type ReconnectPolicy,
+} from './lib/reconnect-policy';
+export {
   SignalingClient,
-  type BackoffOptions,
   type SignalingClientOptions,
   type SignalingStatus,
   type SocketFactory,

@@ -1,6 +1,6 @@
 import { AppHeader } from '@support/shared';
 import { LoginScreen } from '../features/auth/login-screen';
-import { useAuth } from '../features/auth/use-auth';
+import { SESSION_ENDED_TEXT, useAuth } from '../features/auth/use-auth';
 import { Desk } from '../features/desk/desk';
 import { API_BASE, EMPLOYEE_SOCKET_URL } from '../lib/config';
 
@@ -39,10 +39,7 @@ export function App() {
           </div>
         )}
         {auth.status === 'signed_in' && (
-          <Desk
-            socketUrl={EMPLOYEE_SOCKET_URL}
-            onUnauthorized={() => expire('Your login has expired. Please log in again.')}
-          />
+          <Desk socketUrl={EMPLOYEE_SOCKET_URL} onUnauthorized={() => expire(SESSION_ENDED_TEXT)} />
         )}
       </main>
     </>

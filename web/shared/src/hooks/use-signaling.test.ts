@@ -1,5 +1,5 @@
 import { act, renderHook } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebSocket, fakeSocketFactory } from '../testing/fake-websocket';
 import { useSignaling } from './use-signaling';
 
@@ -56,5 +56,68 @@ describe('useSignaling', () => {
     expect(socket.closedWith).toBe(1000);
     expect(result.current.status).toBe('closed');
     unmount();
+  });
+
+  describe('reconnecting', () => {
+    const policy = { baseMs: 500, capMs: 10_000, giveUpAfterMs: 30_000, openTimeoutMs: 10_000 };
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    function setupOpen() {
+      const onOpen = vi.fn();
+      const onRefused = vi.fn();
+      const hook = renderHook(() =>
+        useSignaling({
+          url: 'ws://x/ws/customer',
+          enabled: true,
+          onMessage: () => undefined,
+          onOpen,
+          onRefused,
+          createSocket: fakeSocketFactory,
+          policy,
+          pingIntervalMs: 0,
+        }),
+      );
+      act(() => FakeWebSocket.latest().open());
+      return { ...hook, onOpen, onRefused };
+    }
+
+    it('comes back by itself after the server restarts (1001) and says reconnecting meanwhile', () => {
+      const { result, onOpen } = setupOpen();
+      act(() => FakeWebSocket.latest().drop(1001));
+      expect(result.current.status).toBe('reconnecting');
+      act(() => vi.advanceTimersByTime(500));
+      expect(FakeWebSocket.instances).toHaveLength(2);
+      act(() => FakeWebSocket.latest().open());
+      expect(result.current.status).toBe('open');
+      expect(onOpen).toHaveBeenLastCalledWith(true);
+    });
+
+    it('gives up with unreachable, then tries again when the browser comes back online', () => {
+      const { result } = setupOpen();
+      act(() => FakeWebSocket.latest().drop(1006));
+      for (let i = 0; i < 100 && result.current.status !== 'unreachable'; i += 1) {
+        act(() => vi.advanceTimersByTime(1000));
+        if (FakeWebSocket.latest().readyState === 0) act(() => FakeWebSocket.latest().drop(1006));
+      }
+      expect(result.current.status).toBe('unreachable');
+      const attempts = FakeWebSocket.instances.length;
+      act(() => window.dispatchEvent(new Event('online')));
+      expect(FakeWebSocket.instances).toHaveLength(attempts + 1);
+      expect(result.current.status).toBe('reconnecting');
+      act(() => FakeWebSocket.latest().open());
+      expect(result.current.status).toBe('open');
+    });
+
+    it('stops and reports the code when the server refuses the socket', () => {
+      const { result, onRefused } = setupOpen();
+      act(() => FakeWebSocket.latest().drop(4409));
+      act(() => vi.advanceTimersByTime(30_000));
+      expect(FakeWebSocket.instances).toHaveLength(1);
+      expect(result.current.status).toBe('closed');
+      expect(onRefused).toHaveBeenCalledWith(4409);
+      act(() => result.current.retry());
+      expect(FakeWebSocket.instances).toHaveLength(1);
+    });
   });
 });

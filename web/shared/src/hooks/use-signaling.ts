@@ -1,11 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AnyMessage } from '../lib/protocol';
-import {
-  SignalingClient,
-  type BackoffOptions,
-  type SignalingStatus,
-  type SocketFactory,
-} from '../lib/signaling-client';
+import type { ReconnectPolicy } from '../lib/reconnect-policy';
+import { SignalingClient, type SignalingStatus, type SocketFactory } from '../lib/signaling-client';
 
 export interface UseSignalingOptions {
   url: string;
@@ -14,9 +10,11 @@ export interface UseSignalingOptions {
   onMessage: (message: AnyMessage) => void;
   /** Each (re)open: send `join` / `resume` here. */
   onOpen?: (reconnected: boolean) => void;
-  onFatalClose?: (code: number) => void;
+  /** The server refused the socket for good (4401, 4403, 4409). */
+  onRefused?: (code: number) => void;
   createSocket?: SocketFactory;
-  backoff?: BackoffOptions;
+  /** when and how fast to reconnect (a stable value: a new one reopens the socket) */
+  policy?: ReconnectPolicy;
   pingIntervalMs?: number;
 }
 
@@ -26,6 +24,8 @@ export interface UseSignalingResult {
   send: (message: { type: string; [key: string]: unknown }) => boolean;
   /** Stop for good (the same as `enabled` turning false). */
   close: () => void;
+  /** Try again now after the client gave up (`unreachable`). */
+  retry: () => void;
 }
 
 /**
@@ -38,7 +38,7 @@ export function useSignaling(options: UseSignalingOptions): UseSignalingResult {
   const handlers = useRef(options);
   handlers.current = options;
 
-  const { url, enabled, createSocket, backoff, pingIntervalMs } = options;
+  const { url, enabled, createSocket, policy, pingIntervalMs } = options;
 
   useEffect(() => {
     if (!enabled) return undefined;
@@ -46,15 +46,15 @@ export function useSignaling(options: UseSignalingOptions): UseSignalingResult {
       url,
       onMessage: (message) => handlers.current.onMessage(message),
       onOpen: (reconnected) => handlers.current.onOpen?.(reconnected),
-      onFatalClose: (code) => handlers.current.onFatalClose?.(code),
+      onRefused: (code) => handlers.current.onRefused?.(code),
       onStatus: setStatus,
       ...(createSocket ? { createSocket } : {}),
-      ...(backoff ? { backoff } : {}),
+      ...(policy ? { policy } : {}),
       ...(pingIntervalMs !== undefined ? { pingIntervalMs } : {}),
     });
     clientRef.current = client;
     client.start();
-    const online = () => client.reconnectNow();
+    const online = () => client.retry();
     window.addEventListener('online', online);
     return () => {
       window.removeEventListener('online', online);
@@ -62,13 +62,14 @@ export function useSignaling(options: UseSignalingOptions): UseSignalingResult {
       if (clientRef.current === client) clientRef.current = null;
       setStatus('closed');
     };
-  }, [url, enabled, createSocket, backoff, pingIntervalMs]);
+  }, [url, enabled, createSocket, policy, pingIntervalMs]);
 
   const send = useCallback(
     (message: { type: string; [key: string]: unknown }) => clientRef.current?.send(message) ?? false,
     [],
   );
   const close = useCallback(() => clientRef.current?.close(), []);
+  const retry = useCallback(() => clientRef.current?.retry(), []);
 
-  return { status, send, close };
+  return { status, send, close, retry };
 }

@@ -21,5 +21,8 @@ describe('callConnection', () => {
     expect(
       callConnection({ signaling: 'open', peer: 'disconnected', peerAway: false, wasConnected: true }),
     ).toBe('reconnecting');
+    expect(
+      callConnection({ signaling: 'unreachable', peer: 'new', peerAway: false, wasConnected: true }),
+    ).toBe('reconnecting');
   });
 });

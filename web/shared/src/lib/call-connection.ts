@@ -20,7 +20,7 @@ export function callConnection({
 }: CallConnectionInputs): CallConnection {
   if (peer === 'connected' && !peerAway) return 'connected';
   if (peer === 'connected' && peerAway) return 'reconnecting';
-  if (signaling === 'reconnecting' || peerAway) return 'reconnecting';
+  if (signaling === 'reconnecting' || signaling === 'unreachable' || peerAway) return 'reconnecting';
   if (
     wasConnected &&
     (peer === 'disconnected' || peer === 'failed' || peer === 'connecting' || peer === 'new')

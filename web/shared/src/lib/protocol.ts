@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'already_taken'
   | 'already_in_room'
   | 'rate_limited'
+  | 'queue_full'
   | 'unauthorized'
   | 'origin_not_allowed';
 

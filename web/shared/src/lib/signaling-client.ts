@@ -1,12 +1,19 @@
-import { CloseCode, parseFrame, type AnyMessage } from './protocol';
+import { parseFrame, CloseCode, type AnyMessage } from './protocol';
+import {
+  closeVerdict,
+  DEFAULT_RECONNECT_POLICY,
+  ReconnectSchedule,
+  type ReconnectPolicy,
+} from './reconnect-policy';
 
 /**
- * - `connecting`: first connection attempt in progress
+ * - `connecting`: first connection attempt in progress (or waiting to retry it)
  * - `open`: socket open
  * - `reconnecting`: the socket dropped; trying again with backoff
- * - `closed`: stopped for good (asked to, or the server said not to come back)
+ * - `unreachable`: gave up trying (see `ReconnectPolicy.giveUpAfterMs`); `retry()` starts again
+ * - `closed`: stopped for good (asked to, the session ended, or the server refused the socket)
  */
-export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+export type SignalingStatus = 'connecting' | 'open' | 'reconnecting' | 'unreachable' | 'closed';
 
 /** Minimal WebSocket surface the client needs (lets tests pass a stub). */
 export interface SocketLike {
@@ -21,13 +28,6 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string) => SocketLike;
 
-export interface BackoffOptions {
-  /** first retry delay */
-  initialMs: number;
-  /** cap on the delay */
-  maxMs: number;
-}
-
 export interface SignalingClientOptions {
   url: string;
   /** Called for every well-formed frame. */
@@ -35,57 +35,42 @@ export interface SignalingClientOptions {
   /** Called on each open, first or after a reconnect: send `join`/`resume` here. */
   onOpen?: (reconnected: boolean) => void;
   onStatus?: (status: SignalingStatus) => void;
-  /** Called when the client stops for good after a close the server meant (4401, 4403, 4409). */
-  onFatalClose?: (code: number) => void;
+  /** Called when the client stops for good because the server refused the socket (4401, 4403, 4409). */
+  onRefused?: (code: number) => void;
   createSocket?: SocketFactory;
-  backoff?: BackoffOptions;
+  policy?: ReconnectPolicy;
   /** keep-alive `ping` period; 0 disables */
   pingIntervalMs?: number;
+  /** source of the reconnect jitter */
   random?: () => number;
 }
 
 const OPEN = 1;
 
-/** Close codes after which reconnecting cannot help. */
-const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
-  CloseCode.unauthorized,
-  CloseCode.originNotAllowed,
-  CloseCode.replaced,
-]);
-
-/** Delay before retry number `attempt` (0-based): exponential, capped, with +-25% jitter. */
-export function backoffDelay(attempt: number, backoff: BackoffOptions, random: () => number): number {
-  const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt);
-  const jitter = 0.75 + random() * 0.5;
-  return Math.round(Math.min(backoff.maxMs, base * jitter));
-}
-
 /**
- * One JSON WebSocket that reconnects by itself after a drop (exponential backoff with jitter)
- * until `close()` is called or the server closes with a code that says not to come back.
- * Framework-free; React code uses it through `useSignaling`.
+ * One JSON WebSocket that reconnects by itself after a drop, as `ReconnectPolicy` says, until
+ * `close()` is called, the session ends (`bye`), the server refuses the socket, or the policy
+ * gives up. Framework-free; React code uses it through `useSignaling`.
  */
 export class SignalingClient {
   private socket: SocketLike | null = null;
   private status: SignalingStatus = 'closed';
-  private attempt = 0;
   private opened = false;
   private stopped = true;
+  private byeReceived = false;
+  private readonly schedule: ReconnectSchedule;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private openTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private readonly options: Required<
-    Pick<SignalingClientOptions, 'backoff' | 'pingIntervalMs' | 'random' | 'createSocket'>
-  > &
-    SignalingClientOptions;
+  private readonly policy: ReconnectPolicy;
+  private readonly pingIntervalMs: number;
+  private readonly createSocket: SocketFactory;
 
-  constructor(options: SignalingClientOptions) {
-    this.options = {
-      backoff: { initialMs: 500, maxMs: 8000 },
-      pingIntervalMs: 20000,
-      random: Math.random,
-      createSocket: (url: string) => new WebSocket(url),
-      ...options,
-    };
+  constructor(private readonly options: SignalingClientOptions) {
+    this.policy = options.policy ?? DEFAULT_RECONNECT_POLICY;
+    this.pingIntervalMs = options.pingIntervalMs ?? 20000;
+    this.createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
+    this.schedule = new ReconnectSchedule(this.policy, options.random ?? Math.random);
   }
 
   get currentStatus(): SignalingStatus {
@@ -97,7 +82,7 @@ export class SignalingClient {
     if (!this.stopped) return;
     this.stopped = false;
     this.opened = false;
-    this.attempt = 0;
+    this.schedule.reset();
     this.setStatus('connecting');
     this.connect();
   }
@@ -116,38 +101,24 @@ export class SignalingClient {
     this.clearTimers();
     const socket = this.socket;
     this.socket = null;
-    if (socket) {
-      socket.onclose = null;
-      socket.onmessage = null;
-      socket.onerror = null;
-      socket.onopen = null;
-      try {
-        socket.close(code);
-      } catch {
-        // already closed
-      }
-    }
+    if (socket) this.discard(socket, code);
     this.setStatus('closed');
   }
 
-  /** Drop the current socket and reconnect now (e.g. the browser came back online). */
-  reconnectNow(): void {
+  /**
+   * Try again now, with a fresh allowance of retries: after the client gave up, or when the
+   * browser comes back online. No-op while open or after a stop for good.
+   */
+  retry(): void {
     if (this.stopped) return;
     if (this.socket && this.socket.readyState === OPEN) return;
-    if (this.retryTimer !== null) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-    }
+    this.clearTimers();
     if (this.socket) {
-      const old = this.socket;
+      this.discard(this.socket);
       this.socket = null;
-      old.onclose = null;
-      try {
-        old.close();
-      } catch {
-        // ignore
-      }
     }
+    this.schedule.reset();
+    this.setStatus(this.opened ? 'reconnecting' : 'connecting');
     this.connect();
   }
 
@@ -160,17 +131,26 @@ export class SignalingClient {
   private connect(): void {
     let socket: SocketLike;
     try {
-      socket = this.options.createSocket(this.options.url);
+      socket = this.createSocket(this.options.url);
     } catch {
-      this.scheduleRetry();
+      this.failed();
       return;
     }
     this.socket = socket;
+    this.byeReceived = false;
+    this.openTimer = setTimeout(() => {
+      this.openTimer = null;
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.discard(socket);
+      this.failed();
+    }, this.policy.openTimeoutMs);
     socket.onopen = () => {
       if (this.socket !== socket) return;
+      this.clearOpenTimer();
       const reconnected = this.opened;
       this.opened = true;
-      this.attempt = 0;
+      this.schedule.reset();
       this.setStatus('open');
       this.startPing();
       this.options.onOpen?.(reconnected);
@@ -178,7 +158,9 @@ export class SignalingClient {
     socket.onmessage = (event: MessageEvent) => {
       if (this.socket !== socket) return;
       const message = parseFrame(event.data);
-      if (message) this.options.onMessage(message);
+      if (!message) return;
+      if (message.type === 'bye') this.byeReceived = true;
+      this.options.onMessage(message);
     };
     socket.onerror = () => {
       // a close event always follows; reconnect logic lives there
@@ -187,38 +169,51 @@ export class SignalingClient {
       if (this.socket !== socket) return;
       this.socket = null;
       this.stopPing();
+      this.clearOpenTimer();
       if (this.stopped) return;
-      if (event.code === CloseCode.normal && this.opened) {
-        // the server ended the session on purpose (after `bye`)
-        this.stopped = true;
-        this.setStatus('closed');
+      const verdict = closeVerdict(event.code, this.byeReceived);
+      if (verdict === 'retry') {
+        this.failed();
         return;
       }
-      if (FATAL_CLOSE_CODES.has(event.code)) {
-        this.stopped = true;
-        this.setStatus('closed');
-        this.options.onFatalClose?.(event.code);
-        return;
-      }
-      this.scheduleRetry();
+      this.stopped = true;
+      this.setStatus('closed');
+      if (verdict === 'refused') this.options.onRefused?.(event.code);
     };
   }
 
-  private scheduleRetry(): void {
+  /** The socket dropped or an attempt failed: retry after the policy's delay, or give up. */
+  private failed(): void {
     if (this.stopped) return;
+    const delay = this.schedule.next();
+    if (delay === null) {
+      this.setStatus('unreachable');
+      return;
+    }
     this.setStatus(this.opened ? 'reconnecting' : 'connecting');
-    const delay = backoffDelay(this.attempt, this.options.backoff, this.options.random);
-    this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (!this.stopped) this.connect();
     }, delay);
   }
 
+  /** Detach our handlers from a socket we no longer want, and close it. */
+  private discard(socket: SocketLike, code: number = CloseCode.normal): void {
+    socket.onclose = null;
+    socket.onmessage = null;
+    socket.onerror = null;
+    socket.onopen = null;
+    try {
+      socket.close(code);
+    } catch {
+      // already closed
+    }
+  }
+
   private startPing(): void {
     this.stopPing();
-    if (this.options.pingIntervalMs > 0) {
-      this.pingTimer = setInterval(() => this.send({ type: 'ping' }), this.options.pingIntervalMs);
+    if (this.pingIntervalMs > 0) {
+      this.pingTimer = setInterval(() => this.send({ type: 'ping' }), this.pingIntervalMs);
     }
   }
 
@@ -227,8 +222,14 @@ export class SignalingClient {
     this.pingTimer = null;
   }
 
+  private clearOpenTimer(): void {
+    if (this.openTimer !== null) clearTimeout(this.openTimer);
+    this.openTimer = null;
+  }
+
   private clearTimers(): void {
     this.stopPing();
+    this.clearOpenTimer();
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }

@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { login as apiLogin, logout as apiLogout, me, type Employee } from './auth-api';
 
+/** Shown on the login form when the server ended our login (socket closed with 4401). */
+export const SESSION_ENDED_TEXT =
+  'Your session has ended: you were logged out (perhaps in another window) or your login expired. Please log in again.';
+
 export type AuthState =
   | { status: 'checking' }
   | { status: 'signed_out'; reason: string | null }

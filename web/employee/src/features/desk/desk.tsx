@@ -1,4 +1,4 @@
-import { Notice, useMedia } from '@support/shared';
+import { ConnectionNotice, Notice, useMedia } from '@support/shared';
 import { useEffect, useState } from 'react';
 import { CallScreen } from '../call/call-screen';
 import { PanPanel } from '../pan/pan-panel';
@@ -33,7 +33,7 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
     void request();
   }, [request]);
 
-  const offline = desk.signaling === 'reconnecting' || desk.signaling === 'connecting';
+  const offline = desk.signaling !== 'open';
 
   return (
     <div className="desk">
@@ -45,11 +45,15 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
           </button>
         </Notice>
       )}
-      {desk.signaling === 'reconnecting' && (
-        <Notice tone="warning" title="Connection lost">
-          Reconnecting to the server…
-        </Notice>
-      )}
+      <ConnectionNotice
+        status={desk.signaling}
+        keeps={
+          state.room
+            ? 'The call picks up again by itself when it is back.'
+            : 'The queue comes back by itself.'
+        }
+        onRetry={desk.retry}
+      />
       {state.notice && (
         <Notice tone={state.notice.tone} onDismiss={desk.dismissNotice}>
           {state.notice.text}

@@ -7,7 +7,7 @@ import {
 } from '@support/shared/testing';
 import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { useEmployeeDesk } from './use-employee-desk';
+import { ORIGIN_REFUSED_TEXT, useEmployeeDesk } from './use-employee-desk';
 
 const ICE = [{ urls: ['stun:stun.example.org:3478'] }];
 const ASHA = {
@@ -137,10 +137,68 @@ describe('useEmployeeDesk', () => {
     );
   });
 
-  it('goes back to the login form when the socket is refused (4401)', () => {
+  it('goes back to the login form when the server ends the login (4401), without retrying', async () => {
     const onUnauthorized = vi.fn();
-    const { socket } = setup(onUnauthorized);
+    const { result, socket } = setup(onUnauthorized);
+    act(() => socket.receive({ type: 'error', code: 'unauthorized', message: 'Logged out.' }));
     act(() => socket.drop(4401));
-    expect(onUnauthorized).toHaveBeenCalled();
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+    await waitInAct(800);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(result.current.signaling).toBe('closed');
+  });
+
+  it('reopens its socket by itself after a server restart (1001) and gets the queue again', async () => {
+    const { result, socket } = setup();
+    act(() => socket.drop(1001));
+    expect(result.current.signaling).toBe('reconnecting');
+    await waitInAct(800);
+    const again = FakeWebSocket.latest();
+    expect(again).not.toBe(socket);
+    act(() => again.open());
+    act(() => again.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
+    act(() => again.receive({ type: 'queue', customers: [] }));
+    expect(result.current.signaling).toBe('open');
+    expect(result.current.state.queue).toEqual([]);
+  });
+
+  it('says plainly when the server refuses the page origin (4403), without retrying', async () => {
+    const { result, socket } = setup();
+    act(() => socket.drop(4403));
+    await waitInAct(800);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(result.current.state.notice).toEqual({ tone: 'error', text: ORIGIN_REFUSED_TEXT });
+  });
+
+  it('gives up with unreachable when the server stays away, and tries again on retry', () => {
+    vi.useFakeTimers();
+    try {
+      const policy = { baseMs: 100, capMs: 200, giveUpAfterMs: 1000, openTimeoutMs: 500 };
+      const hook = renderHook(() =>
+        useEmployeeDesk({
+          socketUrl: 'ws://test/ws/employee',
+          enabled: true,
+          localStream: null,
+          onUnauthorized: vi.fn(),
+          createSocket: fakeSocketFactory,
+          createPeerConnection: fakePeerConnectionFactory,
+          policy,
+        }),
+      );
+      act(() => FakeWebSocket.latest().open());
+      act(() => FakeWebSocket.latest().drop(1006));
+      for (let i = 0; i < 40 && hook.result.current.signaling !== 'unreachable'; i += 1) {
+        act(() => vi.advanceTimersByTime(100));
+        if (FakeWebSocket.latest().readyState === 0) act(() => FakeWebSocket.latest().drop(1006));
+      }
+      expect(hook.result.current.signaling).toBe('unreachable');
+      const attempts = FakeWebSocket.instances.length;
+      act(() => hook.result.current.retry());
+      expect(FakeWebSocket.instances).toHaveLength(attempts + 1);
+      act(() => FakeWebSocket.latest().open());
+      expect(hook.result.current.signaling).toBe('open');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type PanStatus,
   type PeerState,
   type QueueEntry,
+  type ReconnectPolicy,
   type SignalingStatus,
   type SocketFactory,
 } from '@support/shared';
@@ -18,6 +19,9 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 
 /** How long after a reconnect's `welcome` a missing `paired` means our room is gone. */
 const ROOM_CHECK_MS = 3000;
+
+export const ORIGIN_REFUSED_TEXT =
+  'The server does not accept connections from this address. Please open the desk from its usual web address.';
 
 export interface RoomInfo {
   roomId: string;
@@ -191,6 +195,8 @@ export interface UseEmployeeDeskOptions {
   /** The server refused our login (4401): back to the login form. */
   onUnauthorized: () => void;
   createSocket?: SocketFactory;
+  /** when and how fast the socket reconnects (default: `DEFAULT_RECONNECT_POLICY`) */
+  policy?: ReconnectPolicy;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
 }
 
@@ -205,7 +211,10 @@ export interface EmployeeDesk {
   pick: (customer: QueueEntry) => void;
   endCall: () => void;
   dismissNotice: () => void;
+  /** Use this tab again after the desk was opened in another one. */
   reconnect: () => void;
+  /** Try to reach the server again after the socket gave up (`signaling` is `unreachable`). */
+  retry: () => void;
 }
 
 /**
@@ -275,9 +284,10 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     dispatch({ type: 'message', message, pickedName: pickedName.current });
   }, []);
 
-  const onFatalClose = useCallback((code: number) => {
+  const onRefused = useCallback((code: number) => {
     if (code === CloseCode.unauthorized) optsRef.current.onUnauthorized();
-    if (code === CloseCode.replaced) setReplaced(true);
+    else if (code === CloseCode.replaced) setReplaced(true);
+    else dispatch({ type: 'notice', notice: { tone: 'error', text: ORIGIN_REFUSED_TEXT } });
   }, []);
 
   // Logging out (unmount) during a call ends it properly instead of leaving the customer
@@ -295,8 +305,9 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     url: options.socketUrl,
     enabled: options.enabled && !replaced,
     onMessage,
-    onFatalClose,
+    onRefused,
     ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
   sendRef.current = signaling.send;
 
@@ -340,5 +351,6 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     endCall,
     dismissNotice,
     reconnect,
+    retry: signaling.retry,
   };
 }
