@@ -1,4 +1,4 @@
-import { AppHeader, useMedia, type PanFields } from '@support/shared';
+import { AppHeader, ConnectionNotice, Notice, useMedia, type PanFields } from '@support/shared';
 import { useCallback, useEffect } from 'react';
 import { CallScreen } from '../features/call/call-screen';
 import { LeftScreen } from '../features/left/left-screen';
@@ -65,11 +65,24 @@ export function App() {
     case 'joining':
       content = (
         <div className="app-main--narrow center">
+          {state.notice && (
+            <Notice tone={state.notice.tone} onDismiss={session.dismissNotice}>
+              {state.notice.text}
+            </Notice>
+          )}
+          <ConnectionNotice
+            status={session.signaling}
+            keeps="Your session is kept for a short while."
+            onRetry={session.retry}
+          />
           <StartScreen
             onStart={(name) => void start(name)}
             busy={state.phase === 'joining' || media.status === 'requesting'}
             error={state.startError}
-            connecting={state.phase === 'joining' && session.signaling !== 'open'}
+            connecting={
+              state.phase === 'joining' &&
+              (session.signaling === 'connecting' || session.signaling === 'reconnecting')
+            }
           />
         </div>
       );
@@ -82,6 +95,15 @@ export function App() {
       content = (
         <div className={`session-layout session-layout--${inCall ? 'call' : 'waiting'}`}>
           <div className="session-layout__primary">
+            <ConnectionNotice
+              status={session.signaling}
+              keeps={
+                inCall
+                  ? 'The call picks up again by itself when it is back.'
+                  : 'You keep your place in the queue while it comes back.'
+              }
+              onRetry={session.retry}
+            />
             {inCall ? (
               <CallScreen
                 employeeName={state.employeeName}
@@ -96,7 +118,6 @@ export function App() {
               <WaitingScreen
                 queue={state.queue}
                 notice={state.notice}
-                reconnecting={session.signaling === 'reconnecting'}
                 onDismissNotice={session.dismissNotice}
                 onLeave={leave}
               />
@@ -115,7 +136,7 @@ export function App() {
     default:
       content = (
         <div className="app-main--narrow center">
-          <LeftScreen onStartAgain={session.startOver} />
+          <LeftScreen onStartAgain={session.startOver} ended={state.ended} />
         </div>
       );
   }

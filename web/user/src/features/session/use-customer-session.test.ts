@@ -6,9 +6,18 @@ import {
   waitInAct,
 } from '@support/shared/testing';
 import { act, renderHook } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadSession } from './saved-session';
-import { EMPLOYEE_LEFT_TEXT, useCustomerSession } from './use-customer-session';
+import {
+  EMPLOYEE_LEFT_TEXT,
+  QUEUE_FULL_TEXT,
+  RATE_LIMITED_TEXT,
+  REPLACED_END,
+  RESUME_FAILED_TEXT,
+  TOO_MANY_JOINS_TEXT,
+  useCustomerSession,
+  type UseCustomerSessionOptions,
+} from './use-customer-session';
 
 const WELCOME = {
   type: 'welcome',
@@ -18,13 +27,14 @@ const WELCOME = {
   ice_servers: [{ urls: ['stun:stun.example.org:3478'] }],
 };
 
-function setup() {
+function setup(extra: Partial<UseCustomerSessionOptions> = {}) {
   return renderHook(() =>
     useCustomerSession({
       socketUrl: 'ws://test/ws/customer',
       localStream: null,
       createSocket: fakeSocketFactory,
       createPeerConnection: fakePeerConnectionFactory,
+      ...extra,
     }),
   );
 }
@@ -92,19 +102,118 @@ describe('useCustomerSession', () => {
     expect(FakePeerConnection.latest().calls).toContain('close');
   });
 
-  it('resumes with the token after a dropped connection, and joins again when the resume fails', async () => {
+  it('resumes with the token by itself after a drop (1006) or a server restart (1001)', async () => {
+    const { result } = setup();
+    let socket = joinAsAsha(result);
+    for (const code of [1006, 1001]) {
+      act(() => socket.drop(code));
+      expect(result.current.signaling).toBe('reconnecting');
+      await waitInAct(800);
+      socket = FakeWebSocket.latest();
+      act(() => socket.open());
+      expect(socket.messages()).toEqual([{ type: 'resume', token: 'tok-1' }]);
+      act(() => socket.receive({ ...WELCOME, resumed: true }));
+      expect(result.current.signaling).toBe('open');
+    }
+    expect(FakeWebSocket.instances).toHaveLength(3);
+    expect(result.current.state.phase).toBe('waiting');
+  });
+
+  it('joins again once, and says so, when the resume fails', async () => {
     const { result } = setup();
     const first = joinAsAsha(result);
     act(() => first.drop(1006));
-    expect(result.current.signaling).toBe('reconnecting');
     await waitInAct(800);
     const second = FakeWebSocket.latest();
-    expect(FakeWebSocket.instances).toHaveLength(2);
     act(() => second.open());
-    expect(second.messages()).toEqual([{ type: 'resume', token: 'tok-1' }]);
     act(() => second.receive({ type: 'error', code: 'resume_failed', message: 'expired' }));
-    expect(second.messages().at(-1)).toEqual({ type: 'join', name: 'Asha' });
+    expect(second.messages()).toEqual([
+      { type: 'resume', token: 'tok-1' },
+      { type: 'join', name: 'Asha' },
+    ]);
     expect(loadSession()).toBeNull();
+    act(() => second.receive({ ...WELCOME, token: 'tok-2' }));
+    act(() => second.receive({ type: 'queue_position', position: 4, waiting: 4, estimated_wait_s: null }));
+    expect(result.current.state.notice).toEqual({ tone: 'warning', text: RESUME_FAILED_TEXT });
+    expect(result.current.state.queue?.position).toBe(4);
+    // the next drop resumes the new session
+    act(() => second.drop(1006));
+    await waitInAct(800);
+    act(() => FakeWebSocket.latest().open());
+    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'resume', token: 'tok-2' }]);
+  });
+
+  it('stops and says so on the start screen when the queue is full', async () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive({ type: 'error', code: 'queue_full', message: 'full', request: 'join' }));
+    expect(result.current.state.phase).toBe('start');
+    expect(result.current.state.notice).toEqual({ tone: 'error', text: QUEUE_FULL_TEXT });
+    expect(socket.closedWith).toBe(1000);
+    await waitInAct(800);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(result.current.signaling).toBe('closed');
+
+    act(() => result.current.start('Asha'));
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(result.current.state.notice).toBeNull();
+  });
+
+  it('stops when a join is rate limited, and only warns when a later message is', async () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive({ type: 'error', code: 'rate_limited', message: 'slow down' }));
+    expect(result.current.state.phase).toBe('start');
+    expect(result.current.state.notice?.text).toBe(TOO_MANY_JOINS_TEXT);
+    await waitInAct(800);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+
+    const again = joinAsAsha(result);
+    act(() => again.receive({ type: 'error', code: 'rate_limited', message: 'slow down' }));
+    expect(result.current.state.phase).toBe('waiting');
+    expect(result.current.state.notice).toEqual({ tone: 'warning', text: RATE_LIMITED_TEXT });
+    expect(again.closedWith).toBeNull();
+  });
+
+  it('ends the session in plain words when it was resumed in another tab (4409)', async () => {
+    const { result } = setup();
+    const socket = joinAsAsha(result);
+    act(() => socket.drop(4409));
+    await waitInAct(800);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(result.current.state.phase).toBe('left');
+    expect(result.current.state.ended).toEqual(REPLACED_END);
+    expect(loadSession()).toBeNull();
+  });
+
+  describe('when the server stays away', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it('gives up with unreachable, and resumes with the token on retry', () => {
+      const policy = { baseMs: 100, capMs: 200, giveUpAfterMs: 1000, openTimeoutMs: 500 };
+      const { result } = setup({ policy });
+      const socket = joinAsAsha(result);
+      act(() => socket.drop(1006));
+      for (let i = 0; i < 40 && result.current.signaling !== 'unreachable'; i += 1) {
+        act(() => vi.advanceTimersByTime(100));
+        if (FakeWebSocket.latest().readyState === 0) act(() => FakeWebSocket.latest().drop(1006));
+      }
+      expect(result.current.signaling).toBe('unreachable');
+      expect(result.current.state.phase).toBe('waiting');
+      const attempts = FakeWebSocket.instances.length;
+      act(() => vi.advanceTimersByTime(10_000));
+      expect(FakeWebSocket.instances).toHaveLength(attempts);
+
+      act(() => result.current.retry());
+      act(() => FakeWebSocket.latest().open());
+      expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'resume', token: 'tok-1' }]);
+      expect(result.current.signaling).toBe('open');
+    });
   });
 
   it('sends pan_confirm and leave, and ends after bye', () => {

@@ -1,5 +1,6 @@
 import {
   callConnection,
+  CloseCode,
   useCallPeer,
   useSignaling,
   type AnyMessage,
@@ -7,6 +8,7 @@ import {
   type CustomerServerMessage,
   type PanFields,
   type PeerState,
+  type ReconnectPolicy,
   type SignalingStatus,
   type SocketFactory,
 } from '@support/shared';
@@ -27,6 +29,12 @@ export interface SessionNotice {
   text: string;
 }
 
+/** Why a session ended other than by the customer's own `leave`. */
+export interface SessionEnd {
+  title: string;
+  text: string;
+}
+
 export interface SessionState {
   phase: Phase;
   name: string;
@@ -37,7 +45,10 @@ export interface SessionState {
   roomId: string | null;
   employeeName: string | null;
   peerAway: boolean;
+  /** a message for the person: on the waiting screen, or on the start screen after a refusal */
   notice: SessionNotice | null;
+  /** set when the server ended the session (phase `left`) for a reason of its own */
+  ended: SessionEnd | null;
   /** Error of the start form (e.g. invalid name). */
   startError: string | null;
   /** Values the server acknowledged for `pan_confirm`. */
@@ -46,11 +57,28 @@ export interface SessionState {
 }
 
 export const EMPLOYEE_LEFT_TEXT = 'The agent left the call. You are back in the queue, at the front.';
+export const RESUME_FAILED_TEXT =
+  'You were away too long to keep your place, so you have joined the queue again.';
+export const QUEUE_FULL_TEXT =
+  'The queue is full right now, so you could not join it. Please try again in a few minutes.';
+export const TOO_MANY_JOINS_TEXT =
+  'Too many attempts from your connection. Please wait a minute, then start the session again.';
+export const RATE_LIMITED_TEXT = 'Too many requests at once. Please wait a few seconds, then try again.';
+export const REPLACED_END: SessionEnd = {
+  title: 'Your session continued in another window',
+  text: 'This session was opened in another tab or window. Carry on there, or start again here.',
+};
+export const ORIGIN_END: SessionEnd = {
+  title: 'This page cannot reach the support desk',
+  text: 'The support desk does not accept connections from this address. Please open the desk from its usual web address.',
+};
 
 type Action =
   | { type: 'start'; name: string; token: string | null }
   | { type: 'message'; message: CustomerServerMessage }
   | { type: 'resume_failed' }
+  | { type: 'refused_join'; text: string }
+  | { type: 'ended'; end: SessionEnd }
   | { type: 'left' }
   | { type: 'dismiss' }
   | { type: 'confirm_sent' }
@@ -69,6 +97,7 @@ function initialState(): SessionState {
     employeeName: null,
     peerAway: false,
     notice: null,
+    ended: null,
     startError: null,
     confirmed: null,
     confirmError: null,
@@ -85,7 +114,32 @@ function sessionReducer(state: SessionState, action: Action): SessionState {
         token: action.token,
       };
     case 'resume_failed':
-      return { ...state, token: null, customerId: null, roomId: null, employeeName: null };
+      return {
+        ...state,
+        token: null,
+        customerId: null,
+        roomId: null,
+        employeeName: null,
+        notice: { tone: 'warning', text: RESUME_FAILED_TEXT },
+      };
+    case 'refused_join':
+      return {
+        ...initialState(),
+        phase: 'start',
+        name: state.name,
+        token: null,
+        notice: { tone: 'error', text: action.text },
+      };
+    case 'ended':
+      return {
+        ...state,
+        phase: 'left',
+        token: null,
+        roomId: null,
+        queue: null,
+        notice: null,
+        ended: action.end,
+      };
     case 'left':
       return { ...state, phase: 'left', token: null, roomId: null, queue: null, notice: null };
     case 'reset':
@@ -159,6 +213,9 @@ function applyMessage(state: SessionState, message: CustomerServerMessage): Sess
           startError: 'Please enter your name (1 to 64 characters).',
         };
       }
+      if (message.code === 'rate_limited') {
+        return { ...state, notice: { tone: 'warning', text: RATE_LIMITED_TEXT } };
+      }
       if (message.request === 'pan_confirm' || message.code === 'bad_message') {
         return { ...state, confirmError: message.message };
       }
@@ -174,6 +231,8 @@ export interface UseCustomerSessionOptions {
   /** false while the camera/microphone request is still open */
   localReady?: boolean;
   createSocket?: SocketFactory;
+  /** when and how fast the socket reconnects (default: `DEFAULT_RECONNECT_POLICY`) */
+  policy?: ReconnectPolicy;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
 }
 
@@ -188,6 +247,8 @@ export interface CustomerSession {
   confirmPan: (fields: PanFields) => boolean;
   dismissNotice: () => void;
   startOver: () => void;
+  /** Try to reach the server again after the socket gave up (`signaling` is `unreachable`). */
+  retry: () => void;
 }
 
 /**
@@ -207,6 +268,7 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     ...(options.createPeerConnection ? { createPeerConnection: options.createPeerConnection } : {}),
   });
   const roomRef = useRef<string | null>(null);
+  const closeRef = useRef<() => void>(() => undefined);
   const leaveTimer = useRef<number | null>(null);
 
   const onOpen = useCallback(() => {
@@ -221,7 +283,12 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     switch (message.type) {
       case 'welcome':
         saveSession({ token: message.token, name: current.name });
-        stateRef.current = { ...current, iceServers: message.ice_servers ?? [] };
+        stateRef.current = {
+          ...current,
+          iceServers: message.ice_servers ?? [],
+          customerId: message.customer_id,
+          token: message.token,
+        };
         break;
       case 'paired':
         if (roomRef.current !== message.room_id || !peerRef.current.isActive()) {
@@ -247,10 +314,25 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
         break;
       case 'error':
         if (message.code === 'resume_failed') {
+          // once: the `join` either works or is refused below, never another `resume`
           clearSession();
           dispatch({ type: 'resume_failed' });
-          stateRef.current = { ...stateRef.current, token: null };
+          stateRef.current = { ...stateRef.current, token: null, customerId: null };
           sendRef.current({ type: 'join', name: stateRef.current.name });
+          return;
+        }
+        if (
+          message.code === 'queue_full' ||
+          (message.code === 'rate_limited' && stateRef.current.customerId === null)
+        ) {
+          // our `join` was refused: stop (no retry loop) and say so on the start screen
+          clearSession();
+          closeRef.current();
+          setEnabled(false);
+          dispatch({
+            type: 'refused_join',
+            text: message.code === 'queue_full' ? QUEUE_FULL_TEXT : TOO_MANY_JOINS_TEXT,
+          });
           return;
         }
         if (message.code === 'invalid_name') {
@@ -264,14 +346,25 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     dispatch({ type: 'message', message });
   }, []);
 
+  const onRefused = useCallback((code: number) => {
+    clearSession();
+    roomRef.current = null;
+    peerRef.current.stop();
+    setEnabled(false);
+    dispatch({ type: 'ended', end: code === CloseCode.replaced ? REPLACED_END : ORIGIN_END });
+  }, []);
+
   const signaling = useSignaling({
     url: options.socketUrl,
     enabled,
     onOpen,
     onMessage,
+    onRefused,
     ...(options.createSocket ? { createSocket: options.createSocket } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
   sendRef.current = signaling.send;
+  closeRef.current = signaling.close;
 
   useEffect(
     () => () => {
@@ -332,5 +425,6 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     confirmPan,
     dismissNotice,
     startOver,
+    retry: signaling.retry,
   };
 }

@@ -9,7 +9,6 @@ describe('WaitingScreen', () => {
       <WaitingScreen
         queue={{ position: 3, waiting: 4, estimatedWaitS: null }}
         notice={null}
-        reconnecting={false}
         onDismissNotice={() => undefined}
         onLeave={() => undefined}
       />,
@@ -20,20 +19,18 @@ describe('WaitingScreen', () => {
     expect(screen.getByText('You are number 3 in the queue.')).toBeInTheDocument();
   });
 
-  it('shows the estimate, the agent-left notice, the reconnecting state, and a Leave button', async () => {
+  it('shows the estimate, the agent-left notice and a Leave button', async () => {
     const onLeave = vi.fn();
     render(
       <WaitingScreen
         queue={{ position: 1, waiting: 1, estimatedWaitS: 150 }}
         notice={{ tone: 'info', text: 'The agent left the call. You are back in the queue, at the front.' }}
-        reconnecting
         onDismissNotice={() => undefined}
         onLeave={onLeave}
       />,
     );
     expect(screen.getByTestId('queue-estimate')).toHaveTextContent('about 3 min');
     expect(screen.getByText(/back in the queue, at the front/)).toBeInTheDocument();
-    expect(screen.getByText(/Reconnecting… you keep your place/)).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Leave' }));
     expect(onLeave).toHaveBeenCalled();
   });

@@ -4,7 +4,6 @@ import type { QueueInfo, SessionNotice } from '../session/use-customer-session';
 export interface WaitingScreenProps {
   queue: QueueInfo | null;
   notice: SessionNotice | null;
-  reconnecting: boolean;
   onDismissNotice: () => void;
   onLeave: () => void;
 }
@@ -16,17 +15,12 @@ function positionText(queue: QueueInfo | null): string {
 }
 
 /** Place in the queue, people waiting and the estimate (all live), and a Leave button. */
-export function WaitingScreen({ queue, notice, reconnecting, onDismissNotice, onLeave }: WaitingScreenProps) {
+export function WaitingScreen({ queue, notice, onDismissNotice, onLeave }: WaitingScreenProps) {
   return (
     <div className="waiting-main stack-tight" data-testid="waiting-screen">
       {notice && (
         <Notice tone={notice.tone} onDismiss={onDismissNotice}>
           {notice.text}
-        </Notice>
-      )}
-      {reconnecting && (
-        <Notice tone="warning" title="Connection lost">
-          Reconnecting… you keep your place in the queue.
         </Notice>
       )}
       <section className="card queue-card" aria-labelledby="queue-title">
