@@ -18,7 +18,8 @@ export default defineConfig(({ mode }) => {
       },
     },
     preview: { port: 4173 },
-    build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+    // no source maps in production builds: the shipped code stays what the browser needs
+    build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
     test: {
       environment: 'jsdom',
       setupFiles: ['../shared/src/testing/setup-tests.ts'],
