@@ -1,7 +1,8 @@
 """Fixtures for the browser end-to-end tests: the real server, headless Chromium, screenshots.
 
 The server is started once per test module as a subprocess exactly as a user runs it
-(``support-server``), serving the built UIs from ``web/*/dist``; each test opens fresh
+(``support-server``), serving the built UIs from ``web/*/dist``; a test can stop it and start
+it again on the same port and data (``server_process``). Each test opens fresh
 browser contexts (one per person) in one Chromium with fake camera and microphone.
 Every step's screenshots are kept in ``test-artifacts/e2e/<test>/`` when a test fails
 (always when ``E2E_KEEP_SCREENSHOTS=1``).
@@ -181,68 +182,108 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The real ``support-server`` on a free port, with an employee account, once ready."""
-    for dist in (USER_DIST, EMPLOYEE_DIST):
-        if not (dist / "index.html").exists():
-            pytest.fail(
-                f"{dist / 'index.html'} is missing: run `npm run build` in web/ "
-                "(nox -s tests does it)"
-            )
-    data_dir = tmp_path_factory.mktemp("support-data")
-    log_path = data_dir / "server.log"
-    env = {
-        **os.environ,
-        "SUPPORT_DATA_DIR": str(data_dir),
-        "SUPPORT_USER_UI_DIR": str(USER_DIST),
-        "SUPPORT_EMPLOYEE_UI_DIR": str(EMPLOYEE_DIST),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = _server_command()
-    for name, password in (
-        (EMPLOYEE_NAME, EMPLOYEE_PASSWORD),
-        (SECOND_EMPLOYEE_NAME, SECOND_EMPLOYEE_PASSWORD),
-    ):
-        added = subprocess.run(
-            [*command, "employee", "add", name, "--password-stdin"],
-            input=f"{password}\n",
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-        if added.returncode != 0:
-            pytest.fail(f"`support-server employee add` failed:\n{added.stdout}\n{added.stderr}")
+class ServerProcess:
+    """``support-server`` as a subprocess on one port and data directory, exactly as a user runs
+    it; it can be stopped (SIGTERM) and started again on the same port with the same data."""
 
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    try:
+    def __init__(self, data_dir: Path) -> None:
+        for dist in (USER_DIST, EMPLOYEE_DIST):
+            if not (dist / "index.html").exists():
+                pytest.fail(
+                    f"{dist / 'index.html'} is missing: run `npm run build` in web/ "
+                    "(nox -s tests does it)"
+                )
+        self.data_dir = data_dir
+        self.log_path = data_dir / "server.log"
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "SUPPORT_DATA_DIR": str(data_dir),
+            "SUPPORT_USER_UI_DIR": str(USER_DIST),
+            "SUPPORT_EMPLOYEE_UI_DIR": str(EMPLOYEE_DIST),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.command = _server_command()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def live(self) -> LiveServer:
+        """What the tests need to know of the server."""
+        return LiveServer(self.base_url, EMPLOYEE_NAME, EMPLOYEE_PASSWORD, self.log_path)
+
+    def add_employees(self) -> None:
+        """Create the two employee accounts the tests log in with."""
+        for name, password in (
+            (EMPLOYEE_NAME, EMPLOYEE_PASSWORD),
+            (SECOND_EMPLOYEE_NAME, SECOND_EMPLOYEE_PASSWORD),
+        ):
+            added = subprocess.run(
+                [*self.command, "employee", "add", name, "--password-stdin"],
+                input=f"{password}\n",
+                capture_output=True,
+                text=True,
+                env=self.env,
+                timeout=60,
+                check=False,
+            )
+            if added.returncode != 0:
+                pytest.fail(
+                    f"`support-server employee add` failed:\n{added.stdout}\n{added.stderr}"
+                )
+
+    def start(self, *, ready_path: str = "/readyz") -> None:
+        """Start the server and wait until ``ready_path`` answers 200 (``/readyz``: OCR warm)."""
+        with self.log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [*self.command, "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+            )
+        self._process = process
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while _status(f"{base_url}/readyz") != 200:
+        while _status(f"{self.base_url}{ready_path}") != 200:
             if process.poll() is not None:
-                pytest.fail(f"support-server exited with {process.returncode}:\n{_tail(log_path)}")
+                pytest.fail(
+                    f"support-server exited with {process.returncode}:\n{_tail(self.log_path)}"
+                )
             if time.monotonic() > deadline:
                 pytest.fail(
-                    f"support-server not ready after {READY_TIMEOUT_S:.0f} s:\n{_tail(log_path)}"
+                    f"support-server not ready after {READY_TIMEOUT_S:.0f} s:\n"
+                    f"{_tail(self.log_path)}"
                 )
             time.sleep(0.25)
-        yield LiveServer(base_url, EMPLOYEE_NAME, EMPLOYEE_PASSWORD, log_path)
-    finally:
+
+    def stop(self) -> None:
+        """Stop the server as an operator would (SIGTERM), killing it if it hangs."""
+        process, self._process = self._process, None
+        if process is None:
+            return
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """The real ``support-server`` on a free port, with two employee accounts, once ready."""
+    server = ServerProcess(tmp_path_factory.mktemp("support-data"))
+    server.add_employees()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(server_process: ServerProcess) -> LiveServer:
+    """The running server as the tests address it."""
+    return server_process.live
 
 
 @pytest.fixture(scope="module")
