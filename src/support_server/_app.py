@@ -13,6 +13,7 @@ from ._accounts import AccountStore
 from ._auth import auth_blueprint
 from ._context import AppContext, SupportApp
 from ._desk import Desk
+from ._files import prepare_private_files
 from ._health import health_blueprint
 from ._http import error_response
 from ._hub import Hub
@@ -22,7 +23,7 @@ from ._logging import LOGGER_NAME, log_event
 from ._ocr import OcrConfig, OcrPool, ReaderFactory, default_reader_factory
 from ._origin import cross_site_refusal
 from ._pan import pan_blueprint
-from ._proxy import parse_networks
+from ._proxy import original_scheme, parse_networks
 from ._ratelimit import KeyedRateLimiter
 from ._settings import Settings
 from ._signaling import signaling_blueprint
@@ -32,7 +33,8 @@ from ._throttle import MemoryLoginThrottle
 __all__ = ["create_app"]
 
 logger = logging.getLogger(LOGGER_NAME)
-_MULTIPART_OVERHEAD = 1 << 20
+REQUEST_MAX_BYTES = 1 << 20
+"""The largest request body other than a PAN upload (JSON bodies are far smaller)."""
 
 
 def create_app(
@@ -75,10 +77,17 @@ def setup_config(app: SupportApp, settings: Settings) -> None:
     """Sanic limits derived from the settings."""
     logger.setLevel(settings.log_level_number)
     app.config.WEBSOCKET_MAX_SIZE = settings.ws_max_frame_bytes
-    app.config.REQUEST_MAX_SIZE = settings.max_upload_bytes + _MULTIPART_OVERHEAD
+    app.config.REQUEST_MAX_SIZE = REQUEST_MAX_BYTES  # the PAN upload streams its own limit
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.ACCESS_LOG = False
     app.config.KEEP_ALIVE_TIMEOUT = 75
+    # Total deadlines for a request's headers and body (see _protocol.DeadlineProtocol); the
+    # response deadline leaves room for the body, a wait for an OCR worker and the read.
+    app.config.update(
+        REQUEST_TIMEOUT=settings.header_timeout_s,
+        BODY_TIMEOUT=settings.body_timeout_s,
+        RESPONSE_TIMEOUT=settings.body_timeout_s + 2 * settings.ocr_timeout_s + 10,
+    )
 
 
 def setup_errors(app: SupportApp) -> None:
@@ -90,6 +99,8 @@ def setup_errors(app: SupportApp) -> None:
         if status == 413:
             code = "image_too_large" if request.path.startswith("/api/pan") else "too_large"
             message = "The request body is over the size limit."
+        elif status == 408:
+            code, message = "request_timeout", "The request took too long to arrive."
         else:
             code = {
                 400: "bad_request",
@@ -107,19 +118,44 @@ def setup_errors(app: SupportApp) -> None:
         return error_response(500, "internal_error", "Something went wrong on the server.")
 
 
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",  # the built apps load one module script; nothing inline
+        "style-src 'self'",
+        "img-src 'self' data: blob:",  # data: favicons, blob: previews of a chosen photo
+        "media-src 'self' blob:",
+        "connect-src 'self'",  # HTTP API and the WebSockets of this origin
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+PERMISSIONS_POLICY = "camera=(self), microphone=(self), geolocation=(), payment=(), usb=()"
+"""Camera and microphone for the apps' own pages only; the apps use nothing else."""
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Permissions-Policy": PERMISSIONS_POLICY,
 }
+HSTS = "max-age=31536000"
 
 
 def setup_security_headers(app: SupportApp) -> None:
-    """Headers every HTTP response carries (no sniffing, no framing, no referrer)."""
+    """Headers every HTTP response carries: no sniffing, framing or referrer, a CSP and a
+    Permissions-Policy; HSTS too when the browser used HTTPS (directly or via a trusted proxy).
+    """
 
     async def add_headers(request: Request, response: BaseHTTPResponse) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if original_scheme(request, app.ctx.trusted_proxies) == "https":
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
 
     app.register_middleware(add_headers, "response")
 
@@ -146,6 +182,7 @@ def setup_state(app: SupportApp) -> None:
     @app.before_server_start
     async def open_state(app: SupportApp) -> None:
         settings = app.ctx.settings
+        prepare_private_files(settings.data_dir, settings.db_path)
         app.ctx.accounts = await asyncio.to_thread(AccountStore, settings.db_path)
         app.ctx.desk = Desk(
             Hub(grace_s=settings.reconnect_grace_s),

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import secrets
 import time
+from typing import Any
 
 from sanic import Blueprint, HTTPResponse
 from sanic.response import json, raw
@@ -36,6 +37,9 @@ STATUS_FOR_CODE = {
     "ocr_unavailable": 503,
     "ocr_timeout": 503,
 }
+
+MULTIPART_OVERHEAD = 1 << 16
+"""Room for the multipart framing around an image of ``max_upload_bytes``."""
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -74,9 +78,29 @@ def _image_bytes(request: AppRequest) -> bytes | HTTPResponse:
     )
 
 
-@pan_blueprint.post("/extract")
+async def _receive_body(request: AppRequest, cap: int) -> bytes | None:
+    """The request body, read as it streams in; ``None`` once it is over ``cap`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        return None
+    stream: Any = request.stream  # sanic's Http, whose read() is untyped
+    chunks: list[bytes] = []
+    size = 0
+    while stream is not None and (chunk := await stream.read()) is not None:
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pan_blueprint.post("/extract", stream=True)
 async def extract(request: AppRequest) -> HTTPResponse:
-    """Read a PAN card image in the OCR pool; store and push the result for the customer."""
+    """Read a PAN card image in the OCR pool; store and push the result for the customer.
+
+    The body streams: the caller is authorised and rate-limited before a byte of it is read,
+    and reading stops at the size limit.
+    """
     ctx = request.app.ctx
     desk = ctx.desk
     token = bearer_token(request)
@@ -101,12 +125,18 @@ async def extract(request: AppRequest) -> HTTPResponse:
             f"Too many uploads: try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
+    limit = ctx.settings.max_upload_bytes
+    body = await _receive_body(request, limit + MULTIPART_OVERHEAD)
+    if body is None:
+        return error_response(
+            413, "image_too_large", f"The upload is over the limit of {limit} bytes."
+        )
+    request.body = body
     data = _image_bytes(request)
     if isinstance(data, HTTPResponse):
         return data
     if not data:
         return error_response(400, "empty_file", "The uploaded file is empty.")
-    limit = ctx.settings.max_upload_bytes
     if len(data) > limit:
         return error_response(
             413, "image_too_large", f"The file has {len(data)} bytes; the limit is {limit}."
@@ -165,6 +195,14 @@ async def image(request: AppRequest, image_id: str) -> HTTPResponse:
             "The server no longer keeps this image (memory limit): ask the customer to upload "
             "it again.",
         )
+    log_event(
+        logger,
+        logging.INFO,
+        "pan_image_viewed",
+        employee=employee.id,
+        customer=await request.app.ctx.desk.state.room_customer(employee.id),
+        image=image_id,
+    )
     return raw(
         pan.image,
         content_type=pan.content_type,

@@ -55,6 +55,8 @@ class Settings:
     ws_rate_per_s: float = 20.0
     ws_max_frame_bytes: int = 65_536
     upload_rate_per_min: int = 20
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 120.0
     session_ttl_s: int = 43_200
     login_max_failures: int = 3
     login_account_max_failures: int = 50
@@ -84,6 +86,8 @@ class Settings:
             "ws_rate_per_s",
             "ws_max_frame_bytes",
             "upload_rate_per_min",
+            "header_timeout_s",
+            "body_timeout_s",
             "session_ttl_s",
             "login_max_failures",
             "login_account_max_failures",
@@ -213,6 +217,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "ws_rate_per_s": _float,
     "ws_max_frame_bytes": _int,
     "upload_rate_per_min": _int,
+    "header_timeout_s": _float,
+    "body_timeout_s": _float,
     "session_ttl_s": _int,
     "login_max_failures": _int,
     "login_account_max_failures": _int,

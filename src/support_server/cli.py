@@ -19,8 +19,10 @@ import time
 from collections.abc import Sequence
 
 from ._accounts import AccountError, AccountStore
+from ._files import prepare_private_files
 from ._logging import configure_logging
 from ._ocr import ReaderFactory, default_reader_factory
+from ._protocol import DeadlineProtocol
 from ._settings import Settings, SettingsError
 
 __all__ = ["main"]
@@ -113,6 +115,7 @@ def _serve(settings: Settings, reader_factory: ReaderFactory) -> int:
         host=settings.host,
         port=settings.port,
         single_process=True,
+        protocol=DeadlineProtocol,
         access_log=False,
         motd=False,
     )
@@ -138,6 +141,7 @@ def main(
     for name in Settings.unknown_env_vars():
         print(f"support-server: warning: unknown setting {name} is ignored", file=sys.stderr)
     try:
+        prepare_private_files(settings.data_dir, settings.db_path)
         if args.command == "employee":
             return _employee_command(args, settings)
         return _serve(settings, reader_factory)

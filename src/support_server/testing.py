@@ -18,6 +18,7 @@ from typing import Any
 
 from ._context import SupportApp
 from ._ocr import CardReader
+from ._protocol import DeadlineProtocol
 
 __all__ = [
     "FAKE_CARD",
@@ -69,6 +70,12 @@ class FakeCardReader:
         self.warm_s = warm_s
 
     def warm_up(self) -> None:
+        """Import panread and the preview's image code now, as a real reader loads its model
+        while warming, so that a job's deadline measures reading only."""
+        import PIL.Image  # noqa: F401
+
+        import panread  # noqa: F401
+
         time.sleep(self.warm_s)
 
     def read(self, source: bytes) -> _Card:
@@ -111,7 +118,9 @@ async def running_server(app: SupportApp, host: str = "127.0.0.1") -> AsyncItera
     sock.setblocking(False)
     port = sock.getsockname()[1]
     # Sanic's AsyncioServer methods are untyped: hold it as Any.
-    server: Any = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+    server: Any = await app.create_server(
+        sock=sock, return_asyncio_server=True, access_log=False, protocol=DeadlineProtocol
+    )
     if server is None:  # pragma: no cover - Sanic always returns one
         raise RuntimeError("Sanic did not return a server")
     await server.startup()
