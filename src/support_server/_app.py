@@ -123,7 +123,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",  # the built apps load one module script; nothing inline
         "style-src 'self'",
-        "img-src 'self' data: blob:",  # data: favicons, blob: previews of a chosen photo
+        "img-src 'self' blob:",  # blob: previews of the photo a customer chose
         "media-src 'self' blob:",
         "connect-src 'self'",  # HTTP API and the WebSockets of this origin
         "font-src 'self'",
