@@ -113,9 +113,9 @@ def test_apps_work_under_the_content_security_policy(
     problems: list[str] = []
     customer = _page(browser, fake_server, problems)
     employee = _page(browser, fake_server, problems)
-    page = customer.goto("/")
-    assert page is not None
-    assert "script-src 'self'" in page.headers["content-security-policy"]
+    response = customer.goto("/")
+    assert response is not None
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     customer.get_by_label("Your name").fill(CUSTOMER)
     customer.get_by_role("button", name="Start session").click()
     expect(customer.get_by_test_id("waiting-screen")).to_be_visible()
