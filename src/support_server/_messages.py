@@ -10,10 +10,13 @@ import json
 import re
 from typing import Any
 
+from ._names import DisplayNameError, clean_display_name
+
 __all__ = [
     "CUSTOMER_TYPES",
     "EMPLOYEE_TYPES",
     "ProtocolError",
+    "excerpt",
     "parse_frame",
     "validate_name",
     "validate_pan_fields",
@@ -25,8 +28,9 @@ CUSTOMER_TYPES = frozenset({"join", "resume", "signal", "pan_confirm", "leave", 
 EMPLOYEE_TYPES = frozenset({"pick", "signal", "leave", "ping"})
 ALL_TYPES = CUSTOMER_TYPES | EMPLOYEE_TYPES
 
-MAX_NAME_CHARS = 64
 MAX_FIELD_NAME_CHARS = 100
+MAX_ECHO_CHARS = 40
+"""Error frames quote at most this much of what the client sent."""
 PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
 PAN_FIELDS = ("pan", "name", "father_name", "dob")
 
@@ -39,6 +43,11 @@ class ProtocolError(Exception):
         self.code = code
         self.message = message
         self.request = request
+
+
+def excerpt(text: str, limit: int = MAX_ECHO_CHARS) -> str:
+    """At most ``limit`` characters of client text (``…`` marks a cut), for error frames."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_frame(frame: str | bytes, allowed: frozenset[str]) -> Message:
@@ -59,8 +68,8 @@ def parse_frame(frame: str | bytes, allowed: frozenset[str]) -> Message:
     if not isinstance(kind, str):
         raise ProtocolError("bad_message", "Field 'type' is missing or not a string.")
     if kind not in ALL_TYPES:
-        shown = kind if len(kind) <= 40 else kind[:40] + "…"
-        raise ProtocolError("unknown_type", f"Unknown message type {shown!r}.", request=kind)
+        shown = excerpt(kind)
+        raise ProtocolError("unknown_type", f"Unknown message type {shown!r}.", request=shown)
     if kind not in allowed:
         raise ProtocolError(
             "not_allowed", f"Message type {kind!r} is not allowed for your role.", request=kind
@@ -93,17 +102,14 @@ def require_object(message: Message, key: str) -> Message:
 
 
 def validate_name(value: Any) -> str:
-    """Return the trimmed display name, or raise ``invalid_name``."""
+    """Return the cleaned display name (see :mod:`support_server._names`), or raise
+    ``invalid_name`` saying what is wrong with it."""
     if not isinstance(value, str):
         raise ProtocolError("invalid_name", "Field 'name' must be a string.", request="join")
-    name = " ".join(value.split())
-    if not name or len(name) > MAX_NAME_CHARS:
-        raise ProtocolError(
-            "invalid_name",
-            f"Your name must have 1 to {MAX_NAME_CHARS} characters.",
-            request="join",
-        )
-    return name
+    try:
+        return clean_display_name(value)
+    except DisplayNameError as exc:
+        raise ProtocolError("invalid_name", str(exc), request="join") from None
 
 
 def validate_pan_fields(value: Any) -> Message:
@@ -118,7 +124,7 @@ def validate_pan_fields(value: Any) -> Message:
         )
     extra = sorted(set(value) - set(PAN_FIELDS))
     if extra:
-        raise bad(extra[0], "is not a known field (pan, name, father_name, dob).")
+        raise bad(excerpt(extra[0]), "is not a known field (pan, name, father_name, dob).")
     out: Message = {}
     for key in PAN_FIELDS:
         raw = value.get(key)

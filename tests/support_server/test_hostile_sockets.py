@@ -1,0 +1,67 @@
+"""What a hostile WebSocket client cannot do: a real server, real sockets, real frames."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from live_server import Client, Live
+
+
+async def test_error_frames_never_echo_a_long_type(live: Live) -> None:
+    """A 60,000-character unknown type comes back as a short excerpt, not whole."""
+    client = Client(await live.raw_socket("/ws/customer"))
+    await client.ws.send(json.dumps({"type": "x" * 60_000}))
+    raw = await client.ws.recv()
+    assert len(raw) < 300
+    error = json.loads(raw)
+    assert error["code"] == "unknown_type"
+    assert error["request"].startswith("xxxx")
+
+
+async def test_error_frames_never_echo_a_long_field_name(live: Live) -> None:
+    """An unknown 60,000-character pan_confirm field is named by an excerpt only."""
+    client = await live.customer()
+    await client.expect("queue_position")
+    await client.send({"type": "pan_confirm", "fields": {"f" * 60_000: "x"}})
+    raw = await client.ws.recv()
+    assert len(raw) < 300
+    assert json.loads(raw)["code"] == "bad_message"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Asha\u202eoaR",  # right-to-left override: shows as "AshaRao" backwards
+        "Asha\u2066Rao\u2069",  # bidi isolate
+        "As\u200bha",  # zero-width space
+        "Asha\u200dRao",  # zero-width joiner
+        "Asha\x00Rao",  # NUL
+        "Asha\x1bRao",  # escape
+        "Asha\ufeffRao",  # byte order mark
+        "A" + "\u0301" * 10,  # accents stacked over the neighbours
+    ],
+)
+async def test_join_refuses_names_that_hide_what_they_are(live: Live, name: str) -> None:
+    """A customer name with controls, bidi overrides or zero-width characters is refused."""
+    employee = await live.employee()
+    await employee.expect("queue", skip=())
+    client = Client(await live.raw_socket("/ws/customer"))
+    await client.send({"type": "join", "name": name})
+    error = await client.expect_error("invalid_name")
+    assert "character" in error["message"] or "accents" in error["message"]
+    await employee.nothing(0.3)
+    await client.send({"type": "join", "name": "Asha Rao"})
+    await client.expect("welcome")
+
+
+async def test_join_keeps_names_in_any_script(live: Live) -> None:
+    """Names in Indian scripts, with their combining signs, are shown as typed (NFC)."""
+    employee = await live.employee()
+    await employee.expect("queue", skip=())
+    names = ["आशा राव", "ஆஷா ராவ்", "José Ñúñez", "Zoe\u0308"]  # e + combining diaeresis
+    for name in names:
+        await live.customer(name)
+    queue = await employee.expect("queue", where=lambda m: len(m["customers"]) == len(names))
+    shown = [c["name"] for c in queue["customers"]]
+    assert shown == ["आशा राव", "ஆஷா ராவ்", "José Ñúñez", "Zo\u00eb"]
