@@ -132,6 +132,10 @@ class Server:
             "SUPPORT_EMPLOYEE_UI_DIR": str(data_dir / "none"),
             "SUPPORT_WS_RATE_PER_S": "2000",
             "SUPPORT_UPLOAD_RATE_PER_MIN": "100000",
+            # every simulated client connects from 127.0.0.1
+            "SUPPORT_JOINS_PER_ADDRESS_PER_MIN": "1000000",
+            "SUPPORT_MAX_CUSTOMER_SOCKETS_PER_ADDRESS": "1000000",
+            "SUPPORT_MAX_WAITING": "1000000",
             "SUPPORT_OCR_WORKERS": str(ocr_workers),
             "SUPPORT_OCR_QUEUE": "8",
             "SUPPORT_LOG_LEVEL": "WARNING",

@@ -10,6 +10,7 @@ from sanic.exceptions import SanicException
 from sanic.response import BaseHTTPResponse
 
 from ._accounts import AccountStore
+from ._admission import AddressLimits
 from ._auth import auth_blueprint
 from ._context import AppContext, SupportApp
 from ._desk import Desk
@@ -60,6 +61,10 @@ def create_app(
         trusted_proxies=parse_networks(settings.trusted_proxies),
         upload_limiter=KeyedRateLimiter(
             rate=settings.upload_rate_per_min / 60.0, burst=settings.upload_rate_per_min
+        ),
+        address_limits=AddressLimits(
+            max_sockets=settings.max_customer_sockets_per_address,
+            joins_per_min=settings.joins_per_address_per_min,
         ),
     )
     app: SupportApp = Sanic(name, ctx=ctx)
@@ -185,9 +190,10 @@ def setup_state(app: SupportApp) -> None:
         prepare_private_files(settings.data_dir, settings.db_path)
         app.ctx.accounts = await asyncio.to_thread(AccountStore, settings.db_path)
         app.ctx.desk = Desk(
-            Hub(grace_s=settings.reconnect_grace_s),
+            Hub(grace_s=settings.reconnect_grace_s, waiting_grace_s=settings.waiting_grace_s),
             MemoryImageStore(budget=settings.image_memory_bytes),
             ice=lambda member_id, now: ice_servers(settings, member_id, now),
+            max_waiting=settings.max_waiting,
         )
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 

@@ -9,6 +9,7 @@ from sanic import Request, Sanic
 from sanic.config import Config
 
 from ._accounts import AccountStore
+from ._admission import AddressLimits
 from ._desk import Desk
 from ._ocr import OcrPool, ReaderFactory
 from ._proxy import IpNetwork
@@ -28,6 +29,7 @@ class AppContext:
     login_throttle: LoginThrottle
     trusted_proxies: tuple[IpNetwork, ...]
     upload_limiter: KeyedRateLimiter
+    address_limits: AddressLimits
     desk: Desk = field(init=False)
     accounts: AccountStore = field(init=False)
     ocr: OcrPool = field(init=False)

@@ -63,12 +63,14 @@ class Desk:
         *,
         clock: Callable[[], float] = time.time,
         ice: IceServers = _no_ice,
+        max_waiting: int | None = None,
     ) -> None:
         self.state = state
         self.images = images
         self.sockets = Sockets() if sockets is None else sockets
         self.clock = clock
         self._ice = ice
+        self._max_waiting = max_waiting
         self._flush_handle: asyncio.TimerHandle | None = None
         self._flush_task: asyncio.Task[None] | None = None
         self._last_flush = 0.0
@@ -80,13 +82,26 @@ class Desk:
     # -------------------------------------------------------------- customers
 
     async def join(self, name: str, conn: Connection | None = None) -> tuple[str, str, Outcome]:
-        """Queue a new customer (on ``conn`` if given: attach it and send ``welcome``)."""
+        """Queue a new customer (on ``conn`` if given: attach it and send ``welcome``).
+
+        Refused with ``queue_full`` while ``max_waiting`` customers wait (joins racing on
+        several processes may pass it by a few).
+        """
+        if self._max_waiting is not None and await self._queue_is_full(self._max_waiting):
+            raise HubError(
+                "queue_full",
+                "The queue is full right now, so you could not join it. "
+                "Please try again in a few minutes.",
+            )
         now = self.clock()
         customer_id, token = await self.state.join(name, now)
         if conn is not None:
             self._welcome_customer(conn, customer_id, token, resumed=False, now=now)
             log_event(logger, logging.INFO, "customer_joined", customer=customer_id)
         return customer_id, token, await self.apply(Outcome(queue_changed=True))
+
+    async def _queue_is_full(self, max_waiting: int) -> bool:
+        return (await self.state.stats())["waiting"] >= max_waiting
 
     async def resume(self, token: str, conn: Connection | None = None) -> tuple[str, Outcome]:
         """Reattach a customer by token: ``paired`` again in a room, else its position."""

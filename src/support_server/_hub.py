@@ -47,6 +47,7 @@ class _Customer:
     connected: bool = True
     disconnected_at: float | None = None
     room_id: str | None = None
+    was_paired: bool = False
     pan: PanRecord | None = None
     confirmed: Message | None = None
 
@@ -78,14 +79,24 @@ class Hub:
     """Queue and rooms for customers and employees, with a reconnect grace period.
 
     Customers wait in a FIFO queue; an employee picks one into a room; a dropped member keeps
-    their place or room for ``grace_s`` seconds. ``new_id(prefix)`` makes ids and tokens
-    (injected so tests can be deterministic).
+    their place or room for ``grace_s`` seconds, or only ``waiting_grace_s`` (default: the
+    same) for a customer who never reached an employee. ``new_id(prefix)`` makes ids and
+    tokens (injected so tests can be deterministic).
     """
 
-    def __init__(self, *, grace_s: float, new_id: Callable[[str], str] = default_new_id) -> None:
-        if grace_s <= 0:
-            raise ValueError(f"grace_s must be positive, got {grace_s}")
+    def __init__(
+        self,
+        *,
+        grace_s: float,
+        waiting_grace_s: float | None = None,
+        new_id: Callable[[str], str] = default_new_id,
+    ) -> None:
+        waiting_grace_s = grace_s if waiting_grace_s is None else waiting_grace_s
+        for name, value in (("grace_s", grace_s), ("waiting_grace_s", waiting_grace_s)):
+            if value <= 0:
+                raise ValueError(f"{name} must be positive, got {value}")
         self.grace_s = grace_s
+        self.waiting_grace_s = waiting_grace_s
         self._new_id = new_id
         self._customers: dict[str, _Customer] = {}
         self._tokens: dict[str, str] = {}
@@ -144,7 +155,7 @@ class Hub:
         members: list[_Customer | _Employee] = [*self._customers.values()]
         members.extend(self._employees.values())
         return min(
-            (m.disconnected_at + self.grace_s for m in members if m.disconnected_at is not None),
+            (m.disconnected_at + self._grace(m) for m in members if m.disconnected_at is not None),
             default=None,
         )
 
@@ -209,6 +220,7 @@ class Hub:
         room = _Room(self._new_id("r"), customer_id, employee_id, now)
         self._rooms[room.id] = room
         c.room_id = emp.room_id = room.id
+        c.was_paired = True
         return self._view(room)
 
     async def employee_leave(self, employee_id: str, now: float) -> str:
@@ -251,11 +263,17 @@ class Hub:
                 del self._employees[emp.id]
                 out.append(Expired(emp.id, True, peer))
         for c in list(self._customers.values()):
-            if c.disconnected_at is not None and now - c.disconnected_at >= self.grace_s:
+            if c.disconnected_at is not None and now - c.disconnected_at >= self._grace(c):
                 out.append(Expired(c.id, False, self._remove_customer(c, now)))
         return out
 
     # --------------------------------------------------------------- private
+
+    def _grace(self, member: _Customer | _Employee) -> float:
+        """How long ``member`` may be away: less for a customer no employee has talked to."""
+        if isinstance(member, _Customer) and not member.was_paired:
+            return self.waiting_grace_s
+        return self.grace_s
 
     def _customer(self, customer_id: str) -> _Customer:
         c = self._customers.get(customer_id)

@@ -59,8 +59,12 @@ class CloseCode(IntEnum):
     """Employee socket without a valid login."""
     ORIGIN_NOT_ALLOWED = 4403
     """A browser origin that may not connect."""
+    JOIN_TIMEOUT = 4408
+    """A customer socket sent neither ``join`` nor ``resume`` in time."""
     REPLACED = 4409
     """The same member connected again on a newer socket."""
+    TOO_MANY_SOCKETS = 4429
+    """The client's address already has as many customer sockets open as it may."""
 
 
 def dumps(message: Message) -> str:

@@ -41,6 +41,11 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()
     reconnect_grace_s: float = 30.0
+    waiting_grace_s: float = 15.0
+    max_waiting: int = 500
+    max_customer_sockets_per_address: int = 20
+    joins_per_address_per_min: int = 10
+    ws_join_timeout_s: float = 10.0
     max_upload_bytes: int = 10_000_000
     max_image_pixels: int = 40_000_000
     image_memory_bytes: int = 256_000_000
@@ -76,6 +81,11 @@ class Settings:
             raise SettingsError(f"port must be in 0..65535, got {self.port}")
         positive = (
             "reconnect_grace_s",
+            "waiting_grace_s",
+            "max_waiting",
+            "max_customer_sockets_per_address",
+            "joins_per_address_per_min",
+            "ws_join_timeout_s",
             "max_upload_bytes",
             "max_image_pixels",
             "image_memory_bytes",
@@ -203,6 +213,11 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "allowed_origins": _csv,
     "trusted_proxies": _csv,
     "reconnect_grace_s": _float,
+    "waiting_grace_s": _float,
+    "max_waiting": _int,
+    "max_customer_sockets_per_address": _int,
+    "joins_per_address_per_min": _int,
+    "ws_join_timeout_s": _float,
     "max_upload_bytes": _int,
     "max_image_pixels": _int,
     "image_memory_bytes": _int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 
@@ -11,6 +12,7 @@ from sanic.server.websockets.impl import WebsocketImplProtocol
 from websockets.exceptions import ConnectionClosed
 
 from ._accounts import Employee
+from ._admission import AddressLimits
 from ._auth import current_employee
 from ._connections import Connection
 from ._context import AppRequest
@@ -29,6 +31,7 @@ from ._messages import (
 )
 from ._origin import origin_allowed
 from ._outbound import CloseCode, pong
+from ._proxy import client_address
 from ._state import HubError
 
 __all__ = ["signaling_blueprint"]
@@ -37,14 +40,26 @@ logger = logging.getLogger(f"{LOGGER_NAME}.signaling")
 signaling_blueprint = Blueprint("signaling")
 
 
-async def _receive(ws: WebsocketImplProtocol) -> str | bytes | None:
-    """The next frame, or ``None`` once the socket is closed (cleanly or not)."""
+async def _receive(ws: WebsocketImplProtocol, timeout: float | None) -> str | bytes | None:
+    """The next frame, or ``None`` once the socket is closed (cleanly or not).
+
+    Raises ``TimeoutError`` when ``timeout`` seconds pass without a frame.
+    """
     try:
-        return await ws.recv()
+        frame = await ws.recv(timeout)
     except ConnectionClosed:
         return None
     except Exception:
         return None
+    if frame is None and timeout is not None:
+        raise TimeoutError
+    return frame
+
+
+def _join_timed_out(conn: Connection, timeout: float) -> None:
+    log_event(logger, logging.INFO, "ws_join_timeout", role=conn.role)
+    conn.error("join_timeout", f"Send 'join' or 'resume' within {timeout:g} seconds of connecting.")
+    conn.close(CloseCode.JOIN_TIMEOUT, "join timeout")
 
 
 def _check_origin(request: AppRequest, conn: Connection) -> bool:
@@ -85,15 +100,23 @@ async def _serve(
     After the origin check, ``start`` greets the connection and returns the role's message
     handler, or ``None`` when it has already refused the socket. Each frame is rate-limited and
     parsed; ``ping`` is answered here, any other message goes to the handler. A refused message
-    answers ``error`` and the socket lives on. Whatever happens, the hub learns that the
-    connection is gone.
+    answers ``error`` and the socket lives on, but a socket that has no member (no ``join`` or
+    ``resume`` that worked) ``SUPPORT_WS_JOIN_TIMEOUT_S`` after it opened is closed. Whatever
+    happens, the desk learns that the connection is gone.
     """
     desk = request.app.ctx.desk
-    conn = Connection(ws, role, rate_per_s=request.app.ctx.settings.ws_rate_per_s)
+    settings = request.app.ctx.settings
+    conn = Connection(ws, role, rate_per_s=settings.ws_rate_per_s)
+    join_by = time.monotonic() + settings.ws_join_timeout_s
     try:
         handle = await start(conn) if _check_origin(request, conn) else None
         while handle is not None and not conn.closing:
-            frame = await _receive(ws)
+            wait = None if conn.member_id is not None else max(0.0, join_by - time.monotonic())
+            try:
+                frame = await _receive(ws, wait)
+            except TimeoutError:
+                _join_timed_out(conn, settings.ws_join_timeout_s)
+                break
             if frame is None:
                 break
             if not _rate_ok(conn):
@@ -120,22 +143,51 @@ async def _serve(
 
 
 async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
-    """One customer's signaling socket."""
+    """One customer's signaling socket, counted against its client address's limits."""
+    ctx = request.app.ctx
+    limits = ctx.address_limits
+    address = client_address(request, ctx.trusted_proxies)
+    counted = False
 
-    async def start(conn: Connection) -> _Handler:
-        desk = request.app.ctx.desk
-        return lambda message: _handle_customer(desk, conn, message)
+    async def start(conn: Connection) -> _Handler | None:
+        nonlocal counted
+        if not limits.open_socket(address):
+            log_event(logger, logging.WARNING, "ws_too_many_sockets", client=address)
+            conn.error(
+                "too_many_connections",
+                "Too many support sessions are open from your network: close one, then try again.",
+            )
+            conn.close(CloseCode.TOO_MANY_SOCKETS, "too many sockets")
+            return None
+        counted = True
+        return lambda message: _handle_customer(ctx.desk, limits, address, conn, message)
 
-    await _serve(request, ws, "customer", CUSTOMER_TYPES, start)
+    try:
+        await _serve(request, ws, "customer", CUSTOMER_TYPES, start)
+    finally:
+        if counted:
+            limits.close_socket(address)
 
 
-async def _handle_customer(desk: Desk, conn: Connection, message: Message) -> None:
+async def _handle_customer(
+    desk: Desk, limits: AddressLimits, address: str, conn: Connection, message: Message
+) -> None:
     kind = message["type"]
     if kind in ("join", "resume"):
         if conn.member_id is not None:
             raise ProtocolError("already_joined", "This socket has already joined.", request=kind)
         if kind == "join":
-            await desk.join(validate_name(message.get("name")), conn)
+            name = validate_name(message.get("name"))
+            allowed, retry_after = limits.allow_join(address, time.monotonic())
+            if not allowed:
+                log_event(logger, logging.WARNING, "join_rate_limited", client=address)
+                raise ProtocolError(
+                    "rate_limited",
+                    "Too many new sessions from your network: "
+                    f"try again in {math.ceil(retry_after)} seconds.",
+                    request="join",
+                )
+            await desk.join(name, conn)
         else:
             await desk.resume(require_str(message, "token"), conn)
         return

@@ -117,9 +117,15 @@ class Expired:
 
 
 class LiveState(Protocol):
-    """Queue, rooms, customer sessions and tokens, PAN results: atomic commands, queries."""
+    """Queue, rooms, customer sessions and tokens, PAN results: atomic commands, queries.
+
+    A dropped member keeps their place or room for ``grace_s`` seconds; a customer who has
+    never been in a room with an employee only for ``waiting_grace_s`` (a socket that joins
+    and vanishes must not hold a place in the queue for long).
+    """
 
     grace_s: float
+    waiting_grace_s: float
 
     # customers
     async def join(self, name: str, now: float) -> tuple[str, str]:

@@ -202,6 +202,9 @@ class ServerProcess:
             "SUPPORT_DATA_DIR": str(data_dir),
             "SUPPORT_USER_UI_DIR": str(USER_DIST),
             "SUPPORT_EMPLOYEE_UI_DIR": str(EMPLOYEE_DIST),
+            # every test browser connects from 127.0.0.1
+            "SUPPORT_JOINS_PER_ADDRESS_PER_MIN": "1000",
+            "SUPPORT_MAX_CUSTOMER_SOCKETS_PER_ADDRESS": "1000",
             "PYTHONUNBUFFERED": "1",
         }
         self.command = _server_command()

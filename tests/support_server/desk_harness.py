@@ -17,6 +17,8 @@ from support_server._connections import Connection
 from support_server._outbound import Delivery
 
 GRACE = 30.0
+WAITING_GRACE = 5.0
+"""The grace of a customer who never reached an employee (shorter than ``GRACE``)."""
 Message = dict[str, Any]
 
 
@@ -144,4 +146,5 @@ class Harness:
 
 def memory_harness(*, image_budget: int | None = None) -> Harness:
     """A desk over the in-memory Hub and image store."""
-    return Harness(Hub(grace_s=GRACE, new_id=counting_ids()), MemoryImageStore(budget=image_budget))
+    hub = Hub(grace_s=GRACE, waiting_grace_s=WAITING_GRACE, new_id=counting_ids())
+    return Harness(hub, MemoryImageStore(budget=image_budget))

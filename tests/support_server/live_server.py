@@ -130,14 +130,18 @@ def _has_employee(app: SupportApp, name: str) -> bool:
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    """Settings for a test server: files under ``tmp_path``, 1 s grace, generous limits."""
+    """Settings for a test server: files under ``tmp_path``, 1 s grace, generous limits (every
+    test client comes from 127.0.0.1, so the per-address limits are raised)."""
     base = Settings(
         data_dir=tmp_path / "data",
         user_ui_dir=tmp_path / "user",
         employee_ui_dir=tmp_path / "employee",
         reconnect_grace_s=1.0,
+        waiting_grace_s=1.0,
         ws_rate_per_s=100.0,
         upload_rate_per_min=100,
+        max_customer_sockets_per_address=1000,
+        joins_per_address_per_min=1000,
     )
     return base.with_overrides(**overrides) if overrides else base
 

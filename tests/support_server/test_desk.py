@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_harness import GRACE, Harness, memory_harness
+from desk_harness import GRACE, WAITING_GRACE, Harness, memory_harness
 
 from support_server import CustomerPan, Delivery, Hub, HubError, MemoryImageStore, Outcome
 
@@ -199,15 +199,30 @@ async def test_disconnect_in_room_tells_peer_and_resume_restores_room(hub: Harne
 
 
 async def test_disconnected_waiting_customer_keeps_place_until_grace_ends(hub: Harness) -> None:
-    """A waiting customer who drops keeps their place; after the grace period they are gone."""
+    """A waiting customer who drops keeps their place; after the (waiting) grace they are gone."""
     a, b = await join(hub, "A"), await join(hub, "B")
     await hub.disconnect(a, 10)
     assert await queue_ids(hub) == [a, b]
-    assert (await hub.expire(10 + GRACE - 1)).deliveries == []
+    assert await hub.next_expiry() == 10 + WAITING_GRACE
+    assert (await hub.expire(10 + WAITING_GRACE - 1)).deliveries == []
     assert await queue_ids(hub) == [a, b]
-    outcome = await hub.expire(10 + GRACE)
+    outcome = await hub.expire(10 + WAITING_GRACE)
     assert outcome.queue_changed
     assert await queue_ids(hub) == [b]
+
+
+async def test_customer_back_in_the_queue_after_a_call_keeps_the_full_grace(hub: Harness) -> None:
+    """A customer who was in a call and is waiting again keeps the normal grace when dropped."""
+    await hub.employee_connect("e_1", "P", 0)
+    a = await join(hub, "A")
+    await hub.pick("e_1", a, 1)
+    await hub.employee_leave("e_1", 2)
+    await hub.disconnect(a, 10)
+    assert await hub.next_expiry() == 10 + GRACE
+    assert not (await hub.expire(10 + WAITING_GRACE)).queue_changed
+    assert await queue_ids(hub) == [a]
+    assert (await hub.expire(10 + GRACE)).queue_changed
+    assert await queue_ids(hub) == []
 
 
 async def test_resume_while_waiting_sends_position(hub: Harness) -> None:
@@ -323,6 +338,8 @@ def test_grace_must_be_positive() -> None:
     """A Hub refuses a non-positive grace period."""
     with pytest.raises(ValueError, match="grace_s"):
         Hub(grace_s=0)
+    with pytest.raises(ValueError, match="waiting_grace_s"):
+        Hub(grace_s=1, waiting_grace_s=0)
 
 
 async def check_invariants(hub: Harness, customers: set[str], employees: set[str]) -> None:
