@@ -147,6 +147,7 @@ class Desk:
         outcome = Outcome(queue_changed=changed)
         if employee_id is not None:
             outcome.send(employee_id, out.pan_result(record.result, record.image_id))
+            _log_result_shown(employee_id, customer_id)
         return await self.apply(outcome)
 
     async def confirm_pan(self, customer_id: str, fields: Message) -> Outcome:
@@ -394,6 +395,11 @@ def _queue_message(snapshot: QueueSnapshot) -> Message:
     )
 
 
+def _log_result_shown(employee_id: str, customer_id: str) -> None:
+    """The audit line for an employee shown a customer's PAN result (no PAN, no name)."""
+    log_event(logger, logging.INFO, "pan_result_viewed", employee=employee_id, customer=customer_id)
+
+
 def _paired_for_employee(room: RoomView) -> Outcome:
     outcome = Outcome()
     outcome.send(
@@ -404,6 +410,7 @@ def _paired_for_employee(room: RoomView) -> Outcome:
     )
     if room.pan is not None:
         outcome.send(room.employee_id, out.pan_result(room.pan.result, room.pan.image_id))
+        _log_result_shown(room.employee_id, room.customer_id)
     if room.confirmed is not None:
         outcome.send(room.employee_id, out.pan_confirmed(room.confirmed))
     return outcome

@@ -69,6 +69,23 @@ def test_data_directory_and_database_are_private(
         assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
 
+async def test_result_views_are_logged_without_pan_or_name(
+    live: Live, caplog: pytest.LogCaptureFixture
+) -> None:
+    """pan_result_viewed names the employee shown a result and its customer, nothing more."""
+    caplog.set_level(logging.INFO, logger="support_server")
+    await wait_ready(live)
+    _, cid, token = await joined(live)
+    assert (await upload(live, JPEG, token)).status_code == 200
+    assert "event=pan_result_viewed" not in caplog.text  # nobody has seen it yet
+    employee = await employee_in_call(live, cid)
+    await employee.expect("pan_result")
+    [line] = [r.getMessage() for r in caplog.records if "event=pan_result_viewed" in r.getMessage()]
+    assert f"customer={cid}" in line
+    assert "employee=e_" in line
+    assert "ABCP" not in line
+
+
 async def test_image_views_are_logged_without_pan_or_name(
     live: Live, caplog: pytest.LogCaptureFixture
 ) -> None:
