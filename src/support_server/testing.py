@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator
+from ssl import SSLContext
 from typing import Any
 
 from ._context import SupportApp
@@ -109,8 +110,13 @@ def slow_warm_reader_factory(max_bytes: int, max_pixels: int, threads: int) -> C
 
 
 @contextlib.asynccontextmanager
-async def running_server(app: SupportApp, host: str = "127.0.0.1") -> AsyncIterator[str]:
-    """Run ``app`` on an ephemeral port in this event loop; yield ``http://host:port``."""
+async def running_server(
+    app: SupportApp, host: str = "127.0.0.1", *, ssl: SSLContext | None = None
+) -> AsyncIterator[str]:
+    """Run ``app`` on an ephemeral port in this event loop; yield ``http://host:port``.
+
+    With ``ssl`` (a server context) it serves HTTPS and yields ``https://host:port``.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
@@ -119,7 +125,11 @@ async def running_server(app: SupportApp, host: str = "127.0.0.1") -> AsyncItera
     port = sock.getsockname()[1]
     # Sanic's AsyncioServer methods are untyped: hold it as Any.
     server: Any = await app.create_server(
-        sock=sock, return_asyncio_server=True, access_log=False, protocol=DeadlineProtocol
+        sock=sock,
+        return_asyncio_server=True,
+        access_log=False,
+        protocol=DeadlineProtocol,
+        ssl=ssl,
     )
     if server is None:  # pragma: no cover - Sanic always returns one
         raise RuntimeError("Sanic did not return a server")
@@ -127,7 +137,7 @@ async def running_server(app: SupportApp, host: str = "127.0.0.1") -> AsyncItera
     await server.before_start()
     await server.after_start()
     try:
-        yield f"http://{host}:{port}"
+        yield f"{'https' if ssl else 'http'}://{host}:{port}"
     finally:
         await server.before_stop()
         server.close()

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import ssl
 import stat
+import subprocess
+import time
 from pathlib import Path
 
+import httpx
 import pytest
-from live_server import Live, ServerFactory
+from live_server import PASSWORD, Live, ServerFactory, make_settings
 from test_pan_api import JPEG, employee_in_call, joined, upload, wait_ready
 
+from support_server import create_app
 from support_server.cli import main
+from support_server.testing import fake_reader_factory, running_server
 
 
 def write_ui(live: Live) -> None:
@@ -53,6 +60,32 @@ async def test_hsts_when_the_browser_used_https(
     async with live.http() as http:
         page = await http.get("/", headers={"X-Forwarded-Proto": "https"})
     assert ("strict-transport-security" in page.headers) is hsts
+
+
+async def test_direct_https_gets_a_secure_cookie_and_hsts(tmp_path: Path) -> None:
+    """Served over TLS itself, the server sets a Secure cookie and HSTS."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    app = create_app(make_settings(tmp_path), reader_factory=fake_reader_factory, name="tls")
+    async with running_server(app, ssl=context) as base:
+        assert base.startswith("https://")
+        await asyncio.to_thread(app.ctx.accounts.add, "priya", PASSWORD, now=time.time())
+        async with httpx.AsyncClient(base_url=base, verify=False) as http:
+            response = await http.post(
+                "/api/auth/login", json={"username": "priya", "password": PASSWORD}
+            )
+    assert response.status_code == 200
+    assert "Secure" in response.headers["set-cookie"]
+    assert response.headers["strict-transport-security"] == "max-age=31536000"
 
 
 def test_data_directory_and_database_are_private(
