@@ -31,7 +31,7 @@ static_blueprint = Blueprint("static", strict_slashes=True)
 def _not_built(label: str, directory: Path) -> HTTPResponse:
     body = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{label} not built</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto">
+<body>
 <h1>The {label} is not built yet</h1>
 <p>The server looked for it in <code>{html.escape(str(directory))}</code> and found no
 <code>index.html</code>.</p>
