@@ -52,7 +52,7 @@ class Settings:
     ocr_workers: int = 1
     ocr_queue: int = 4
     ocr_threads: int = 1
-    ocr_timeout_s: float = 30.0
+    ocr_timeout_s: float = 60.0
     stun_urls: tuple[str, ...] = ()
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = field(default=None, repr=False)
