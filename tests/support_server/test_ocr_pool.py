@@ -1,4 +1,8 @@
-"""The OCR pool under faults: hung jobs, dead workers, a killed server (fake reader)."""
+"""The OCR pool under faults: hung jobs, dead workers, a killed server (fake reader).
+
+Deadlines here are several seconds although the fake reader answers at once: the workers run
+niced, and on a loaded shared machine a healthy job can wait seconds for a CPU.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ async def readyz_until(live: Live, status: str) -> httpx.Response:
 
 async def test_hung_job_times_out_while_other_jobs_go_on(start_server: ServerFactory) -> None:
     """A job past the deadline gets 503 ocr_timeout; a job beside it and later jobs succeed."""
-    live = await start_server(ocr_workers=2, ocr_timeout_s=3.0)
+    live = await start_server(ocr_workers=2, ocr_timeout_s=8.0)
     await wait_idle_workers(live, 2)
     _, _, token = await joined(live)
     _, _, other = await joined(live)
@@ -59,7 +63,7 @@ async def test_hung_job_times_out_while_other_jobs_go_on(start_server: ServerFac
     hung, fine = await asyncio.gather(upload(live, b"HANG" + JPEG, token), later_upload())
     assert fine.status_code == 200
     assert_error(hung, 503, "ocr_timeout")
-    assert "3 seconds" in hung.json()["error"]["message"]
+    assert "8 seconds" in hung.json()["error"]["message"]
     assert "retry-after" in hung.headers
     await wait_idle_workers(live, 2)
     again = await upload(live, JPEG, token)
@@ -69,7 +73,7 @@ async def test_hung_job_times_out_while_other_jobs_go_on(start_server: ServerFac
 async def test_readyz_reports_a_pool_whose_worker_hung(start_server: ServerFactory) -> None:
     """After a hung job's worker is killed, /readyz is 503 with the reason until it is back."""
     live = await start_server(
-        ocr_workers=1, ocr_timeout_s=1.0, reader_factory=slow_warm_reader_factory
+        ocr_workers=1, ocr_timeout_s=5.0, reader_factory=slow_warm_reader_factory
     )
     await wait_ready(live)
     _, _, token = await joined(live)
