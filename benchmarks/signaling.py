@@ -186,19 +186,20 @@ async def connect(url: str, name: str, **kwargs: Any) -> Peer:
 
 
 async def add_employees(data_dir: Path, count: int) -> list[str]:
-    from support_server import AccountStore
+    from support_server import AccountStore, Settings
+    from support_server.db import create_engine, upgrade
 
-    store = AccountStore(data_dir / "support.sqlite3")
-    names = [f"emp{i:03d}" for i in range(count)]
-    existing = {e.name for e in store.list()}
-    await asyncio.gather(
-        *(
-            asyncio.to_thread(store.add, n, PASSWORD, now=time.time())
-            for n in names
-            if n not in existing
+    engine = create_engine(Settings(data_dir=data_dir).effective_database_url)
+    try:
+        await upgrade(engine)
+        store = AccountStore(engine)
+        names = [f"emp{i:03d}" for i in range(count)]
+        existing = {e.name for e in await store.list()}
+        await asyncio.gather(
+            *(store.add(n, PASSWORD, now=time.time()) for n in names if n not in existing)
         )
-    )
-    store.close()
+    finally:
+        await engine.dispose()
     return names
 
 

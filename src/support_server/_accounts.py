@@ -1,21 +1,25 @@
-"""Employee accounts and login sessions in an embedded SQLite database.
+"""Employee accounts and login sessions, stored through the data layer (:mod:`support_server.db`).
 
-Passwords are hashed with the standard library's scrypt (salted, compared in constant time);
-session tokens are random and only their SHA-256 is stored, with an expiry. The store is
-synchronous and thread-safe: the server calls it through ``asyncio.to_thread``.
+Passwords are hashed with the standard library's scrypt (salted, compared in constant time, in a
+thread so that the event loop keeps serving); session tokens are random and only their SHA-256
+is stored, with an expiry. Names are unique regardless of letter case.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
-import threading
 from dataclasses import dataclass
-from pathlib import Path
+
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from .db import EmployeeRow, LoginSessionRow
 
 __all__ = [
     "MIN_PASSWORD_CHARS",
@@ -30,21 +34,6 @@ _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD_CHARS = 12
 """Shorter passwords are refused: employees see identity documents."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS employees (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    password_hash TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY,
-    employee_id TEXT NOT NULL REFERENCES employees(id) ON DELETE CASCADE,
-    expires_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_expiry ON sessions(expires_at);
-"""
 
 
 class AccountError(ValueError):
@@ -120,110 +109,110 @@ def _check_password(password: str) -> None:
 
 
 class AccountStore:
-    """Employees and sessions in ``<data_dir>/support.sqlite3``."""
+    """Employees and their login sessions in the database of ``engine``."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
     # ------------------------------------------------------------- accounts
 
-    def count(self) -> int:
-        with self._lock:
-            (n,) = self._db.execute("SELECT COUNT(*) FROM employees").fetchone()
-        return int(n)
+    async def count(self) -> int:
+        async with self._sessions() as db:
+            return int(await db.scalar(select(func.count()).select_from(EmployeeRow)) or 0)
 
-    def add(self, name: str, password: str, *, now: float) -> Employee:
+    async def add(self, name: str, password: str, *, now: float) -> Employee:
         """Create an employee; raise :class:`AccountError` on a bad name, password or duplicate."""
         validate_employee_name(name)
         _check_password(password)
         employee = Employee(id=f"e_{secrets.token_urlsafe(9)}", name=name)
-        hashed = hash_password(password)
+        hashed = await asyncio.to_thread(hash_password, password)
+        row = EmployeeRow(id=employee.id, name=name, password_hash=hashed, created_at=now)
         try:
-            with self._lock:
-                self._db.execute(
-                    "INSERT INTO employees (id, name, password_hash, created_at) VALUES (?,?,?,?)",
-                    (employee.id, name, hashed, now),
-                )
-        except sqlite3.IntegrityError:
+            async with self._sessions.begin() as db:
+                db.add(row)
+        except IntegrityError:
             raise AccountError(f"an employee named {name!r} already exists") from None
         return employee
 
-    def set_password(self, name: str, password: str) -> None:
+    async def set_password(self, name: str, password: str) -> None:
+        """Give ``name`` a new password and end all of their login sessions."""
         _check_password(password)
-        hashed = hash_password(password)
-        with self._lock:
-            cur = self._db.execute(
-                "UPDATE employees SET password_hash = ? WHERE name = ?", (hashed, name)
+        hashed = await asyncio.to_thread(hash_password, password)
+        async with self._sessions.begin() as db:
+            employee_id = await db.scalar(
+                update(EmployeeRow)
+                .where(_named(name))
+                .values(password_hash=hashed)
+                .returning(EmployeeRow.id)
             )
-            if cur.rowcount:
-                self._db.execute(
-                    "DELETE FROM sessions WHERE employee_id = "
-                    "(SELECT id FROM employees WHERE name = ?)",
-                    (name,),
-                )
-        if not cur.rowcount:
+            if employee_id is None:
+                raise AccountError(f"no employee named {name!r}")
+            await db.execute(
+                delete(LoginSessionRow).where(LoginSessionRow.employee_id == employee_id)
+            )
+
+    async def remove(self, name: str) -> None:
+        """Delete an account (its login sessions go with it)."""
+        async with self._sessions.begin() as db:
+            employee_id = await db.scalar(
+                delete(EmployeeRow).where(_named(name)).returning(EmployeeRow.id)
+            )
+        if employee_id is None:
             raise AccountError(f"no employee named {name!r}")
 
-    def remove(self, name: str) -> None:
-        with self._lock:
-            cur = self._db.execute("DELETE FROM employees WHERE name = ?", (name,))
-        if not cur.rowcount:
-            raise AccountError(f"no employee named {name!r}")
+    async def list(self) -> list[Employee]:
+        async with self._sessions() as db:
+            rows = await db.execute(
+                select(EmployeeRow.id, EmployeeRow.name).order_by(EmployeeRow.name)
+            )
+            return [Employee(id=r.id, name=r.name) for r in rows]
 
-    def list(self) -> list[Employee]:
-        with self._lock:
-            rows = self._db.execute("SELECT id, name FROM employees ORDER BY name").fetchall()
-        return [Employee(id=r[0], name=r[1]) for r in rows]
-
-    def authenticate(self, name: str, password: str) -> Employee | None:
+    async def authenticate(self, name: str, password: str) -> Employee | None:
         """Return the employee if the pair is right (takes as long either way)."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT id, name, password_hash FROM employees WHERE name = ?", (name,)
-            ).fetchone()
+        async with self._sessions() as db:
+            row = await db.scalar(select(EmployeeRow).where(_named(name)))
         if row is None:
-            verify_password(password, _DUMMY_HASH)
+            await asyncio.to_thread(verify_password, password, _DUMMY_HASH)
             return None
-        if not verify_password(password, row[2]):
+        if not await asyncio.to_thread(verify_password, password, row.password_hash):
             return None
-        return Employee(id=row[0], name=row[1])
+        return Employee(id=row.id, name=row.name)
 
     # ------------------------------------------------------------- sessions
 
-    def create_session(self, employee: Employee, *, now: float, ttl_s: float) -> str:
+    async def create_session(self, employee: Employee, *, now: float, ttl_s: float) -> str:
         """Start a login session; return its opaque token."""
         token = secrets.token_urlsafe(32)
-        with self._lock:
-            self._db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
-            self._db.execute(
-                "INSERT INTO sessions (token_hash, employee_id, expires_at) VALUES (?,?,?)",
-                (_token_hash(token), employee.id, now + ttl_s),
+        async with self._sessions.begin() as db:
+            await db.execute(delete(LoginSessionRow).where(LoginSessionRow.expires_at <= now))
+            db.add(
+                LoginSessionRow(
+                    token_hash=_token_hash(token), employee_id=employee.id, expires_at=now + ttl_s
+                )
             )
         return token
 
-    def employee_for_token(self, token: str, *, now: float) -> Employee | None:
+    async def employee_for_token(self, token: str, *, now: float) -> Employee | None:
         """Return the employee of a live session token, else ``None``."""
         if not token or len(token) > 200:
             return None
-        with self._lock:
-            row = self._db.execute(
-                "SELECT e.id, e.name FROM sessions s JOIN employees e ON e.id = s.employee_id "
-                "WHERE s.token_hash = ? AND s.expires_at > ?",
-                (_token_hash(token), now),
-            ).fetchone()
-        return None if row is None else Employee(id=row[0], name=row[1])
+        query = (
+            select(EmployeeRow.id, EmployeeRow.name)
+            .join(LoginSessionRow, LoginSessionRow.employee_id == EmployeeRow.id)
+            .where(LoginSessionRow.token_hash == _token_hash(token))
+            .where(LoginSessionRow.expires_at > now)
+        )
+        async with self._sessions() as db:
+            row = (await db.execute(query)).first()
+        return None if row is None else Employee(id=row.id, name=row.name)
 
-    def end_session(self, token: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))
+    async def end_session(self, token: str) -> None:
+        async with self._sessions.begin() as db:
+            await db.execute(
+                delete(LoginSessionRow).where(LoginSessionRow.token_hash == _token_hash(token))
+            )
+
+
+def _named(name: str) -> ColumnElement[bool]:
+    """The condition selecting the account called ``name`` in any letter case."""
+    return func.lower(EmployeeRow.name) == name.lower()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sanic import HTTPResponse, Request, Sanic
@@ -14,7 +13,6 @@ from ._admission import AddressLimits
 from ._auth import auth_blueprint
 from ._context import AppContext, SupportApp
 from ._desk import Desk
-from ._files import prepare_private_files
 from ._health import health_blueprint
 from ._http import error_response
 from ._hub import Hub
@@ -30,6 +28,7 @@ from ._settings import Settings
 from ._signaling import signaling_blueprint
 from ._static import static_blueprint
 from ._throttle import MemoryLoginThrottle
+from .db import create_engine, current_revision, upgrade
 
 __all__ = ["create_app"]
 
@@ -175,7 +174,7 @@ def setup_cross_site_guard(app: SupportApp) -> None:
 
 
 def setup_state(app: SupportApp) -> None:
-    """The account database and the desk (live state, images, sockets), opened at start.
+    """The database (migrated to the newest schema) and the desk (live state, images, sockets).
 
     Sanic cancels the WebSocket handlers in its own ``before_server_stop`` listener, and
     handlers cancelled that way close with 1000. Shutdown listeners run in reverse order of
@@ -187,8 +186,16 @@ def setup_state(app: SupportApp) -> None:
     @app.before_server_start
     async def open_state(app: SupportApp) -> None:
         settings = app.ctx.settings
-        prepare_private_files(settings.data_dir, settings.db_path)
-        app.ctx.accounts = await asyncio.to_thread(AccountStore, settings.db_path)
+        app.ctx.db = create_engine(settings.effective_database_url)
+        await upgrade(app.ctx.db)
+        log_event(
+            logger,
+            logging.INFO,
+            "database_ready",
+            backend=app.ctx.db.dialect.name,
+            revision=await current_revision(app.ctx.db),
+        )
+        app.ctx.accounts = AccountStore(app.ctx.db)
         app.ctx.desk = Desk(
             Hub(grace_s=settings.reconnect_grace_s, waiting_grace_s=settings.waiting_grace_s),
             MemoryImageStore(budget=settings.image_memory_bytes),
@@ -200,7 +207,7 @@ def setup_state(app: SupportApp) -> None:
     @app.before_server_stop
     async def close_state(app: SupportApp) -> None:
         await app.ctx.desk.shutdown()
-        app.ctx.accounts.close()
+        await app.ctx.db.dispose()
 
 
 def setup_ocr(app: SupportApp) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import Any
@@ -27,8 +26,7 @@ async def current_employee(request: AppRequest, token: str | None = None) -> Emp
     token = token if token is not None else session_token(request)
     if token is None:
         return None
-    accounts = request.app.ctx.accounts
-    return await asyncio.to_thread(accounts.employee_for_token, token, now=time.time())
+    return await request.app.ctx.accounts.employee_for_token(token, now=time.time())
 
 
 @auth_blueprint.post("/login")
@@ -70,15 +68,13 @@ async def login(request: AppRequest) -> HTTPResponse:
         )
     employee = None
     if len(username) <= 64 and len(password) <= 1024:
-        employee = await asyncio.to_thread(ctx.accounts.authenticate, username, password)
+        employee = await ctx.accounts.authenticate(username, password)
     if employee is None:
         log_event(logger, logging.WARNING, "login_failed", username=shown, client=address)
         return error_response(401, "invalid_credentials", "Wrong username or password.")
     await ctx.login_throttle.succeeded(shown, address)
     ttl = ctx.settings.session_ttl_s
-    token = await asyncio.to_thread(
-        ctx.accounts.create_session, employee, now=time.time(), ttl_s=ttl
-    )
+    token = await ctx.accounts.create_session(employee, now=time.time(), ttl_s=ttl)
     log_event(logger, logging.INFO, "login_ok", employee=employee.id, client=address)
     response = json({"token": token, "employee": employee.to_dict()})
     response.add_cookie(
@@ -98,7 +94,7 @@ async def logout(request: AppRequest) -> HTTPResponse:
     """End the session of the token or cookie sent (if any) and clear the cookie."""
     token = session_token(request)
     if token is not None:
-        await asyncio.to_thread(request.app.ctx.accounts.end_session, token)
+        await request.app.ctx.accounts.end_session(token)
     response = empty(status=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

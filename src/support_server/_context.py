@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from sanic import Request, Sanic
 from sanic.config import Config
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ._accounts import AccountStore
 from ._admission import AddressLimits
@@ -31,6 +32,7 @@ class AppContext:
     upload_limiter: KeyedRateLimiter
     address_limits: AddressLimits
     desk: Desk = field(init=False)
+    db: AsyncEngine = field(init=False)
     accounts: AccountStore = field(init=False)
     ocr: OcrPool = field(init=False)
 

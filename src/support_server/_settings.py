@@ -36,6 +36,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = Path("data")
+    database_url: str | None = field(default=None, repr=False)
     user_ui_dir: Path = Path("web/user/dist")
     employee_ui_dir: Path = Path("web/employee/dist")
     allowed_origins: tuple[str, ...] = ()
@@ -108,6 +109,13 @@ class Settings:
                 raise SettingsError(f"{name} must be a number, got {value!r}")
             if not math.isfinite(value) or value <= 0:
                 raise SettingsError(f"{name} must be positive, got {value}")
+        if self.database_url is not None:
+            from .db import DatabaseError, database_url
+
+            try:
+                database_url(self.database_url)
+            except DatabaseError as exc:
+                raise SettingsError(f"database_url is invalid: {exc}") from None
         if self.ocr_queue < 0:
             raise SettingsError(f"ocr_queue must be 0 or more, got {self.ocr_queue}")
         for origin in self.allowed_origins:
@@ -142,8 +150,17 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        """The SQLite database holding employee accounts and sessions."""
+        """The default SQLite database (used when :attr:`database_url` is not set)."""
         return self.data_dir / "support.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database of the durable data: :attr:`database_url`, else the SQLite file."""
+        if self.database_url is not None:
+            return self.database_url
+        from .db import sqlite_url
+
+        return sqlite_url(self.db_path)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with some values replaced (validated again)."""
@@ -208,6 +225,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "host": _str,
     "port": _int,
     "data_dir": Path,
+    "database_url": _optional_str,
     "user_ui_dir": Path,
     "employee_ui_dir": Path,
     "allowed_origins": _csv,

@@ -7,23 +7,27 @@
     support-server employee passwd NAME [--password-stdin]
     support-server employee list
     support-server employee remove NAME
+    support-server db upgrade                       migrate the database (also done on start)
+    support-server db current                       show the database's schema revision
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import getpass
 import secrets
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from ._accounts import AccountError, AccountStore
-from ._files import prepare_private_files
 from ._logging import configure_logging
 from ._ocr import ReaderFactory, default_reader_factory
 from ._protocol import DeadlineProtocol
 from ._settings import Settings, SettingsError
+from .db import DatabaseError, create_engine, current_revision, head_revision, upgrade
 
 __all__ = ["main"]
 
@@ -50,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="list employee accounts")
     remove = actions.add_parser("remove", help="delete an employee account")
     remove.add_argument("name")
+    db = commands.add_parser("db", help="manage the database (SUPPORT_DATABASE_URL)")
+    db_actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
+    db_actions.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_actions.add_parser("current", help="show the database's schema revision")
     return parser
 
 
@@ -63,44 +71,64 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
-def _employee_command(args: argparse.Namespace, settings: Settings) -> int:
-    store = AccountStore(settings.db_path)
+@contextlib.asynccontextmanager
+async def _accounts(settings: Settings) -> AsyncIterator[AccountStore]:
+    """The account store on the migrated database of ``settings``."""
+    engine = create_engine(settings.effective_database_url)
     try:
+        await upgrade(engine)
+        yield AccountStore(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _employee_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _accounts(settings) as store:
         if args.action == "add":
-            employee = store.add(args.name, _read_password(args.password_stdin), now=time.time())
+            password = _read_password(args.password_stdin)
+            employee = await store.add(args.name, password, now=time.time())
             print(f"created employee {employee.name} ({employee.id})")
         elif args.action == "passwd":
-            store.set_password(args.name, _read_password(args.password_stdin))
+            await store.set_password(args.name, _read_password(args.password_stdin))
             print(f"password changed for {args.name}")
         elif args.action == "list":
-            for employee in store.list():
+            for employee in await store.list():
                 print(f"{employee.name}\t{employee.id}")
         elif args.action == "remove":
-            store.remove(args.name)
+            await store.remove(args.name)
             print(f"removed employee {args.name}")
-    finally:
-        store.close()
     return 0
 
 
-def ensure_first_account(settings: Settings) -> str | None:
-    """Create ``admin`` with a random password if there are no accounts; return the password."""
-    store = AccountStore(settings.db_path)
+async def _db_command(args: argparse.Namespace, settings: Settings) -> int:
+    engine = create_engine(settings.effective_database_url)
     try:
-        if store.count():
+        if args.action == "upgrade":
+            await upgrade(engine)
+        revision = await current_revision(engine)
+    finally:
+        await engine.dispose()
+    head = head_revision()
+    state = "up to date" if revision == head else f"newest is {head}"
+    print(f"{engine.dialect.name} database at revision {revision or 'none'} ({state})")
+    return 0
+
+
+async def ensure_first_account(settings: Settings) -> str | None:
+    """Create ``admin`` with a random password if there are no accounts; return the password."""
+    async with _accounts(settings) as store:
+        if await store.count():
             return None
         password = secrets.token_urlsafe(12)
-        store.add("admin", password, now=time.time())
+        await store.add("admin", password, now=time.time())
         return password
-    finally:
-        store.close()
 
 
 def _serve(settings: Settings, reader_factory: ReaderFactory) -> int:
     from ._app import create_app
 
     configure_logging(settings.log_level_number, settings.log_format)
-    password = ensure_first_account(settings)
+    password = asyncio.run(ensure_first_account(settings))
     if password is not None:
         print(
             "\n"
@@ -141,11 +169,12 @@ def main(
     for name in Settings.unknown_env_vars():
         print(f"support-server: warning: unknown setting {name} is ignored", file=sys.stderr)
     try:
-        prepare_private_files(settings.data_dir, settings.db_path)
         if args.command == "employee":
-            return _employee_command(args, settings)
+            return asyncio.run(_employee_command(args, settings))
+        if args.command == "db":
+            return asyncio.run(_db_command(args, settings))
         return _serve(settings, reader_factory)
-    except AccountError as exc:
+    except (AccountError, DatabaseError) as exc:
         print(f"support-server: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -91,8 +91,7 @@ class Live:
         return httpx.AsyncClient(base_url=self.base, timeout=30)
 
     async def add_employee(self, name: str, password: str = PASSWORD) -> None:
-        accounts = self.app.ctx.accounts
-        await asyncio.to_thread(accounts.add, name, password, now=time.time())
+        await self.app.ctx.accounts.add(name, password, now=time.time())
 
     async def login(self, name: str, password: str = PASSWORD) -> str:
         async with self.http() as http:
@@ -116,17 +115,13 @@ class Live:
 
     async def employee(self, name: str = "priya", **kwargs: Any) -> Client:
         """Create (once), log in and connect an employee; wait for the welcome."""
-        if not await asyncio.to_thread(_has_employee, self.app, name):
+        if not any(e.name == name for e in await self.app.ctx.accounts.list()):
             await self.add_employee(name)
         token = await self.login(name)
         headers = {"Authorization": f"Bearer {token}"}
         client = Client(await self.raw_socket("/ws/employee", additional_headers=headers, **kwargs))
         await client.expect("welcome")
         return client
-
-
-def _has_employee(app: SupportApp, name: str) -> bool:
-    return any(e.name == name for e in app.ctx.accounts.list())
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from .._files import prepare_private_files
 from ._errors import DatabaseError
 
 __all__ = ["create_engine", "database_url", "sqlite_url"]
@@ -51,13 +52,15 @@ def database_url(text: str) -> URL:
 def create_engine(url: str) -> AsyncEngine:
     """An async engine for ``url`` (see :func:`database_url`), ready for the stores.
 
-    SQLite files get their directory created, write-ahead logging, enforced foreign keys
-    (login sessions go with their account) and a 5 s wait on a locked database.
+    A new SQLite file and its directory are created readable by their owner only; SQLite gets
+    write-ahead logging, enforced foreign keys (login sessions go with their account) and a
+    5 s wait on a locked database.
     """
     parsed = database_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            prepare_private_files(path.parent, path)
         engine = create_async_engine(parsed)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
