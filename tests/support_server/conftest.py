@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from desk_harness import Harness, memory_harness
 from live_server import Live, ServerFactory, make_settings
+from postgres_server import PostgresServer, running_postgres
 from sanic import Sanic
 
 from support_server import create_app
@@ -49,3 +50,19 @@ async def live(start_server: ServerFactory) -> Live:
 async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
     """A desk over each live-state backend, driven directly with a settable clock."""
     yield memory_harness()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole test session."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'support.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()

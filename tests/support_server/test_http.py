@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from live_server import PASSWORD, Live, ServerFactory
+from postgres_server import PostgresServer
 
 from support_server.testing import slow_warm_reader_factory
 
@@ -33,6 +34,21 @@ async def test_login_sets_cookie_and_me_works(live: Live) -> None:
             "/api/auth/me", headers={"Authorization": f"Bearer {body['token']}"}
         )
         assert bearer.status_code == 200
+
+
+async def test_servers_on_postgresql_share_accounts_and_logins(
+    start_server: ServerFactory, postgres: PostgresServer
+) -> None:
+    """Two servers on one PostgreSQL URL: an account made on one logs in and connects on both."""
+    url = postgres.new_database()
+    first = await start_server(database_url=url)
+    second = await start_server(database_url=url)
+    employee = await first.employee("priya")
+    await employee.close()
+    token = await second.login("priya")
+    async with first.http() as http:
+        me = await http.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["employee"]["name"] == "priya"
 
 
 async def test_logout_ends_the_session(live: Live) -> None:
