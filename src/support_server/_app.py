@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as json_module
 import logging
 
 from sanic import HTTPResponse, Request, Sanic
@@ -19,6 +20,8 @@ from ._hub import Hub
 from ._ice import ice_servers
 from ._images import MemoryImageStore
 from ._logging import LOGGER_NAME, log_event
+from ._metrics import DeskMetrics
+from ._metrics_route import metrics_blueprint
 from ._ocr import OcrConfig, OcrPool, ReaderFactory, default_reader_factory
 from ._origin import cross_site_refusal
 from ._pan import pan_blueprint
@@ -58,6 +61,8 @@ def create_app(
             account_max_failures=settings.login_account_max_failures,
         ),
         trusted_proxies=parse_networks(settings.trusted_proxies),
+        metrics=DeskMetrics(),
+        metrics_networks=parse_networks(settings.metrics_allow),
         upload_limiter=KeyedRateLimiter(
             rate=settings.upload_rate_per_min / 60.0, burst=settings.upload_rate_per_min
         ),
@@ -70,6 +75,7 @@ def create_app(
     setup_config(app, settings)
     setup_errors(app)
     setup_security_headers(app)
+    setup_error_metrics(app)
     setup_cross_site_guard(app)
     setup_state(app)
     setup_ocr(app)
@@ -173,6 +179,25 @@ def setup_cross_site_guard(app: SupportApp) -> None:
     app.register_middleware(refuse_cross_site, "request")
 
 
+def setup_error_metrics(app: SupportApp) -> None:
+    """Every HTTP error answer counts in ``support_errors_total`` under its code."""
+
+    async def count_error(request: Request, response: BaseHTTPResponse) -> None:
+        if response.status >= 400 and response.content_type == "application/json":
+            app.ctx.metrics.error(_error_code(response.body), "http")
+
+    app.register_middleware(count_error, "response")
+
+
+def _error_code(body: bytes | None) -> str:
+    """The ``code`` of an ``{"error": {"code": ...}}`` body (``"error"`` if it has none)."""
+    try:
+        code = json_module.loads(body or b"")["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return "error"
+    return code if isinstance(code, str) else "error"
+
+
 def setup_state(app: SupportApp) -> None:
     """The database (migrated to the newest schema) and the desk (live state, images, sockets).
 
@@ -201,6 +226,7 @@ def setup_state(app: SupportApp) -> None:
             MemoryImageStore(budget=settings.image_memory_bytes),
             ice=lambda member_id, now: ice_servers(settings, member_id, now),
             max_waiting=settings.max_waiting,
+            metrics=app.ctx.metrics,
         )
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 
@@ -239,6 +265,7 @@ def setup_blueprints(app: SupportApp) -> None:
         pan_blueprint,
         auth_blueprint,
         health_blueprint,
+        metrics_blueprint,
         static_blueprint,
     ):
         app.blueprint(blueprint)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from ._logging import LOGGER_NAME, log_event
+from ._metrics import DeskMetrics
 from ._outbound import CloseCode, Delivery, Message, dumps, error_message
 from ._ratelimit import TokenBucket
 
@@ -43,9 +44,12 @@ class _Snapshot:
 class Connection:
     """One WebSocket: an outbox with a writer task, a rate limiter, and its member id."""
 
-    def __init__(self, ws: WebsocketImplProtocol, role: str, *, rate_per_s: float) -> None:
+    def __init__(
+        self, ws: WebsocketImplProtocol, role: str, *, rate_per_s: float, metrics: DeskMetrics
+    ) -> None:
         self.ws = ws
         self.role = role
+        self.metrics = metrics
         self.member_id: str | None = None
         self.bucket = TokenBucket(rate_per_s, max(1.0, 2 * rate_per_s))
         self.finished = False
@@ -82,6 +86,7 @@ class Connection:
         self.send_text(dumps(message))
 
     def error(self, code: str, message: str, request: str | None = None) -> None:
+        self.metrics.error(code, "ws")
         self.send(error_message(code, message, request))
 
     def close(self, code: int, reason: str = "") -> None:
@@ -115,6 +120,7 @@ class Connection:
                     await self.ws.close(item.code, item.reason)
                     return
                 await self.ws.send(item.text if isinstance(item, _Snapshot) else item)
+                self.metrics.message_out(self.role)
         except asyncio.CancelledError:
             raise
         except Exception:

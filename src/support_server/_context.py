@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from ._accounts import AccountStore
 from ._admission import AddressLimits
 from ._desk import Desk
+from ._metrics import DeskMetrics
 from ._ocr import OcrPool, ReaderFactory
 from ._proxy import IpNetwork
 from ._ratelimit import KeyedRateLimiter
@@ -31,6 +32,8 @@ class AppContext:
     trusted_proxies: tuple[IpNetwork, ...]
     upload_limiter: KeyedRateLimiter
     address_limits: AddressLimits
+    metrics: DeskMetrics
+    metrics_networks: tuple[IpNetwork, ...]
     desk: Desk = field(init=False)
     db: AsyncEngine = field(init=False)
     accounts: AccountStore = field(init=False)

@@ -20,6 +20,7 @@ from . import _outbound as out
 from ._connections import Connection, Sockets
 from ._images import ImageStore, StoredImage
 from ._logging import LOGGER_NAME, log_event
+from ._metrics import DeskMetrics
 from ._outbound import CloseCode, Delivery, Message, Outcome
 from ._state import HubError, LiveState, PanRecord, Position, QueueSnapshot, RoomView
 
@@ -64,6 +65,7 @@ class Desk:
         clock: Callable[[], float] = time.time,
         ice: IceServers = _no_ice,
         max_waiting: int | None = None,
+        metrics: DeskMetrics | None = None,
     ) -> None:
         self.state = state
         self.images = images
@@ -71,6 +73,7 @@ class Desk:
         self.clock = clock
         self._ice = ice
         self._max_waiting = max_waiting
+        self.metrics = DeskMetrics() if metrics is None else metrics
         self._flush_handle: asyncio.TimerHandle | None = None
         self._flush_task: asyncio.Task[None] | None = None
         self._last_flush = 0.0
@@ -183,7 +186,9 @@ class Desk:
 
     async def pick(self, employee_id: str, customer_id: str) -> Outcome:
         """Take a waiting customer into a new room with this employee (atomic)."""
-        room = await self.state.pick(employee_id, customer_id, self.clock())
+        now = self.clock()
+        room = await self.state.pick(employee_id, customer_id, now)
+        self.metrics.picked(now - room.customer_joined_at)
         outcome = Outcome(queue_changed=True)
         outcome.send(customer_id, out.paired_for_customer(room.room_id, room.employee_name))
         outcome.merge(_paired_for_employee(room))

@@ -312,6 +312,7 @@ class Hub:
             pan=c.pan,
             confirmed=None if c.confirmed is None else dict(c.confirmed),
             customer_connected=c.connected,
+            customer_joined_at=c.joined_at,
         )
 
     def _end_room(self, room_id: str, now: float) -> _Room:

@@ -141,8 +141,10 @@ async def extract(request: AppRequest) -> HTTPResponse:
         return error_response(
             413, "image_too_large", f"The file has {len(data)} bytes; the limit is {limit}."
         )
+    started = time.monotonic()
     try:
         read = await ctx.ocr.read(data)
+        ctx.metrics.ocr_read(time.monotonic() - started)
     except OcrBusyError as exc:
         log_event(logger, logging.WARNING, "ocr_busy", pending=ctx.ocr.pending)
         return error_response(
@@ -152,6 +154,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
             headers={"Retry-After": str(exc.retry_after)},
         )
     except OcrFailedError as exc:
+        ctx.metrics.ocr_read(time.monotonic() - started)
         log_event(logger, logging.INFO, "pan_extract_refused", caller=caller, code=exc.code)
         status = STATUS_FOR_CODE.get(exc.code, 422)
         headers = {"Retry-After": "5"} if status == 503 else None

@@ -66,6 +66,8 @@ class Settings:
     session_ttl_s: int = 43_200
     login_max_failures: int = 3
     login_account_max_failures: int = 50
+    metrics_token: str | None = field(default=None, repr=False)
+    metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
     log_level: str = "INFO"
     log_format: str = "kv"
 
@@ -128,6 +130,10 @@ class Settings:
             parse_networks(self.trusted_proxies)
         except ValueError as exc:
             raise SettingsError(f"trusted proxy {exc}") from None
+        try:
+            parse_networks(self.metrics_allow)
+        except ValueError as exc:
+            raise SettingsError(f"metrics network {exc}") from None
         for url in self.stun_urls:
             if not url.startswith(("stun:", "stuns:")):
                 raise SettingsError(f"STUN URL {url!r} must start with 'stun:' or 'stuns:'")
@@ -255,6 +261,8 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "session_ttl_s": _int,
     "login_max_failures": _int,
     "login_account_max_failures": _int,
+    "metrics_token": _optional_str,
+    "metrics_allow": _csv,
     "log_level": _str,
     "log_format": _str,
 }

@@ -106,7 +106,8 @@ async def _serve(
     """
     desk = request.app.ctx.desk
     settings = request.app.ctx.settings
-    conn = Connection(ws, role, rate_per_s=settings.ws_rate_per_s)
+    metrics = request.app.ctx.metrics
+    conn = Connection(ws, role, rate_per_s=settings.ws_rate_per_s, metrics=metrics)
     join_by = time.monotonic() + settings.ws_join_timeout_s
     try:
         handle = await start(conn) if _check_origin(request, conn) else None
@@ -119,6 +120,7 @@ async def _serve(
                 break
             if frame is None:
                 break
+            metrics.message_in(role)
             if not _rate_ok(conn):
                 continue
             try:

@@ -69,6 +69,8 @@ class RoomView:
     pan: PanRecord | None
     confirmed: Message | None
     customer_connected: bool
+    customer_joined_at: float
+    """When the customer joined the queue (for the join-to-pick wait)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ class Harness:
         """The employee connects on a new (recording) socket of this desk."""
         self._at(now)
         ws = cast(WebsocketImplProtocol, cast(Any, RecordingSocket()))
-        conn = Connection(ws, "employee", rate_per_s=10)
+        conn = Connection(ws, "employee", rate_per_s=10, metrics=self.desk.metrics)
         return await self.desk.employee_connect(employee_id, name, conn)
 
     async def pick(self, employee_id: str, customer_id: str, now: float) -> Outcome:

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from support_server._connections import Connection
+from support_server._metrics import DeskMetrics
 
 
 class StallingSocket:
@@ -27,7 +28,9 @@ class StallingSocket:
 
 
 def connection(ws: StallingSocket) -> Connection:
-    return Connection(cast(WebsocketImplProtocol, cast(Any, ws)), "employee", rate_per_s=10)
+    return Connection(
+        cast(WebsocketImplProtocol, cast(Any, ws)), "employee", rate_per_s=10, metrics=DeskMetrics()
+    )
 
 
 async def test_newer_queue_snapshot_replaces_unsent_one_at_the_tail() -> None:

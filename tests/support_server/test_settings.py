@@ -64,12 +64,25 @@ def test_values_are_parsed() -> None:
         ("SUPPORT_TRUSTED_PROXIES", "10.0.0.0/33", "trusted proxy"),
         ("SUPPORT_OCR_TIMEOUT_S", "0", "ocr_timeout_s"),
         ("SUPPORT_LOG_LEVEL", "LOUD", "log_level"),
+        ("SUPPORT_METRICS_ALLOW", "10.0.0.0/33", "metrics network .10.0.0.0/33."),
+        ("SUPPORT_METRICS_ALLOW", "localhost", "metrics network 'localhost'"),
     ],
 )
 def test_bad_values_name_the_problem(var: str, value: str, fragment: str) -> None:
     """A bad value raises SettingsError naming the variable or setting."""
     with pytest.raises(SettingsError, match=fragment):
         Settings.from_env({var: value})
+
+
+def test_metrics_access_settings() -> None:
+    """Metrics default to loopback only; networks are a comma list; the token is never shown."""
+    assert Settings().metrics_allow == ("127.0.0.0/8", "::1/128")
+    settings = Settings.from_env(
+        {"SUPPORT_METRICS_ALLOW": "10.0.0.0/8, fd00::/8", "SUPPORT_METRICS_TOKEN": "t0ken-x"}
+    )
+    assert settings.metrics_allow == ("10.0.0.0/8", "fd00::/8")
+    assert settings.metrics_token == "t0ken-x"
+    assert "t0ken-x" not in repr(settings)
 
 
 def test_unknown_variables_are_reported() -> None:
