@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
 import stat
@@ -78,7 +77,7 @@ async def test_direct_https_gets_a_secure_cookie_and_hsts(tmp_path: Path) -> Non
     app = create_app(make_settings(tmp_path), reader_factory=fake_reader_factory, name="tls")
     async with running_server(app, ssl=context) as base:
         assert base.startswith("https://")
-        await asyncio.to_thread(app.ctx.accounts.add, "priya", PASSWORD, now=time.time())
+        await app.ctx.accounts.add("priya", PASSWORD, now=time.time())
         async with httpx.AsyncClient(base_url=base, verify=False) as http:
             response = await http.post(
                 "/api/auth/login", json={"username": "priya", "password": PASSWORD}
