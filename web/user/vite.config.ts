@@ -24,6 +24,8 @@ export default defineConfig(({ mode }) => {
       environment: 'jsdom',
       setupFiles: ['../shared/src/testing/setup-tests.ts'],
       include: ['src/**/*.test.{ts,tsx}'],
+      // user-event tests take seconds on a busy 2-core CI machine; 5 s timed them out
+      testTimeout: 30_000,
     },
   };
 });
