@@ -17,6 +17,7 @@ from sanic import Sanic
 from websockets.asyncio.client import ClientConnection
 
 from support_server import Settings, SupportApp
+from support_server._throttle import MemoryLoginThrottle
 
 Sanic.test_mode = True
 _APP_NAMES = itertools.count(1)
@@ -122,6 +123,13 @@ class Live:
         client = Client(await self.raw_socket("/ws/employee", additional_headers=headers, **kwargs))
         await client.expect("welcome")
         return client
+
+
+def long_lockouts(live: Live, *, account_max_failures: int = 50) -> None:
+    """Lock-outs of a minute, so that a slow machine cannot outwait one between requests."""
+    live.app.ctx.login_throttle = MemoryLoginThrottle(
+        max_failures=3, account_max_failures=account_max_failures, base_s=60.0
+    )
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

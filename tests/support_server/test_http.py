@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from live_server import PASSWORD, Live, ServerFactory
+from live_server import PASSWORD, Live, ServerFactory, long_lockouts
 from postgres_server import PostgresServer
 
 from support_server.testing import slow_warm_reader_factory
@@ -83,6 +83,7 @@ async def test_bad_password_and_unknown_user(live: Live) -> None:
 
 async def test_failed_logins_are_throttled(live: Live) -> None:
     """After repeated failures even the right password gets 429 with Retry-After."""
+    long_lockouts(live)
     await live.add_employee("priya")
     async with live.http() as http:
         for _ in range(3):

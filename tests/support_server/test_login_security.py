@@ -7,7 +7,7 @@ import logging
 
 import httpx
 import pytest
-from live_server import PASSWORD, Live, ServerFactory
+from live_server import PASSWORD, Live, ServerFactory, long_lockouts
 
 PROXY = {"trusted_proxies": ("127.0.0.1/32",)}
 EVIL = "https://evil.example"
@@ -25,6 +25,7 @@ async def login(
 
 async def test_concurrent_wrong_passwords_cannot_race_the_back_off(live: Live) -> None:
     """20 wrong passwords at once: only the allowed few are checked, the rest get 429."""
+    long_lockouts(live)
     await live.add_employee("priya")
     async with live.http() as http:
         answers = await asyncio.gather(*(login(http, f"wrong {i}") for i in range(20)))
@@ -36,6 +37,7 @@ async def test_concurrent_wrong_passwords_cannot_race_the_back_off(live: Live) -
 async def test_a_stranger_cannot_lock_an_employee_out(start_server: ServerFactory) -> None:
     """Wrong passwords from one address behind the trusted proxy do not lock out another."""
     live = await start_server(**PROXY)
+    long_lockouts(live)
     await live.add_employee("priya")
     async with live.http() as http:
         for _ in range(3):
@@ -46,6 +48,7 @@ async def test_a_stranger_cannot_lock_an_employee_out(start_server: ServerFactor
 
 async def test_forwarded_for_from_an_untrusted_peer_is_ignored(live: Live) -> None:
     """Without a trusted proxy, a new X-Forwarded-For per guess does not buy fresh attempts."""
+    long_lockouts(live)
     await live.add_employee("priya")
     async with live.http() as http:
         statuses = [
@@ -58,7 +61,8 @@ async def test_guesses_spread_over_addresses_hit_the_account_backstop(
     start_server: ServerFactory,
 ) -> None:
     """Past the per-account limit every address backs off, whatever each one did."""
-    live = await start_server(login_account_max_failures=5, **PROXY)
+    live = await start_server(**PROXY)
+    long_lockouts(live, account_max_failures=5)
     await live.add_employee("priya")
     async with live.http() as http:
         for i in range(5):
@@ -138,3 +142,16 @@ async def test_failed_login_is_logged_with_name_and_address(
     assert "username=priya" in line
     assert "client=203.0.113.9" in line
     assert "hunter2" not in caplog.text
+
+
+async def test_client_address_skips_only_trusted_hops(
+    start_server: ServerFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Through a chain of trusted proxies the client is the last untrusted hop, not a forgery."""
+    live = await start_server(trusted_proxies=("127.0.0.1/32", "10.0.0.0/8"))
+    await live.add_employee("priya")
+    caplog.set_level(logging.INFO, logger="support_server")
+    async with live.http() as http:
+        await login(http, "guess", client="6.6.6.6, 198.51.100.7, 10.0.0.2")
+    line = next(r.getMessage() for r in caplog.records if "event=login_failed" in r.getMessage())
+    assert "client=198.51.100.7" in line

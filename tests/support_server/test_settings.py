@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support_server import Settings, SettingsError
+from support_server import Settings, SettingsError, create_app
 from support_server._ice import ice_servers, turn_credentials
 from support_server._logging import PanMaskingFilter, mask_pan
 from support_server._origin import origin_allowed
@@ -158,3 +158,12 @@ def test_pans_are_masked_in_logs() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "pan=%s", ("ABCPE1234F",), None)
     PanMaskingFilter().filter(record)
     assert record.getMessage() == "pan=ABCPXXXX4F"
+
+
+async def test_app_throttle_follows_the_login_settings(tmp_path: Path) -> None:
+    """The app's login back-off uses the per-pair and per-account limits from the settings."""
+    settings = Settings(data_dir=tmp_path, login_max_failures=5, login_account_max_failures=2)
+    throttle = create_app(settings, name="throttle_settings").ctx.login_throttle
+    assert await throttle.attempt("priya", "10.0.0.1") == 0
+    assert await throttle.attempt("priya", "10.0.0.2") == 0
+    assert await throttle.attempt("priya", "10.0.0.3") > 0
