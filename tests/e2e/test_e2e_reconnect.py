@@ -37,9 +37,7 @@ window.WebSocket = class extends NativeWebSocket {
 };
 """
 
-RESUME_FAILED_TEXT = (
-    "You were away too long to keep your place, so you have joined the queue again."
-)
+RESUME_FAILED_TEXT = "We could not keep your place in the queue, so you have joined it again."
 
 
 def _notice_states(page: Page) -> list[str]:

@@ -50,7 +50,7 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
         keeps={
           state.room
             ? 'The call picks up again by itself when it is back.'
-            : 'The queue comes back by itself.'
+            : 'The queue updates again by itself once it is back.'
         }
         onRetry={desk.retry}
       />

@@ -57,8 +57,7 @@ export interface SessionState {
 }
 
 export const EMPLOYEE_LEFT_TEXT = 'The agent left the call. You are back in the queue, at the front.';
-export const RESUME_FAILED_TEXT =
-  'You were away too long to keep your place, so you have joined the queue again.';
+export const RESUME_FAILED_TEXT = 'We could not keep your place in the queue, so you have joined it again.';
 export const QUEUE_FULL_TEXT =
   'The queue is full right now, so you could not join it. Please try again in a few minutes.';
 export const TOO_MANY_JOINS_TEXT =
