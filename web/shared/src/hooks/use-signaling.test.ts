@@ -109,6 +109,19 @@ describe('useSignaling', () => {
       expect(result.current.status).toBe('open');
     });
 
+    it('tries again at once when the page becomes visible after giving up in the background', () => {
+      const { result } = setupOpen();
+      act(() => FakeWebSocket.latest().drop(1006));
+      act(() => vi.advanceTimersByTime(policy.giveUpAfterMs));
+      if (FakeWebSocket.latest().readyState === 0) act(() => FakeWebSocket.latest().drop(1006));
+      expect(result.current.status).toBe('unreachable');
+      const attempts = FakeWebSocket.instances.length;
+      act(() => document.dispatchEvent(new Event('visibilitychange')));
+      expect(FakeWebSocket.instances).toHaveLength(attempts + 1);
+      act(() => FakeWebSocket.latest().open());
+      expect(result.current.status).toBe('open');
+    });
+
     it('stops and reports the code when the server refuses the socket', () => {
       const { result, onRefused } = setupOpen();
       act(() => FakeWebSocket.latest().drop(4409));

@@ -30,7 +30,8 @@ export interface UseSignalingResult {
 
 /**
  * A `SignalingClient` bound to the component's life: opens when `enabled`, reconnects by
- * itself (and at once when the browser comes back online), closes on unmount.
+ * itself (and at once when the browser comes back online or the page becomes visible again),
+ * closes on unmount.
  */
 export function useSignaling(options: UseSignalingOptions): UseSignalingResult {
   const [status, setStatus] = useState<SignalingStatus>('closed');
@@ -54,10 +55,16 @@ export function useSignaling(options: UseSignalingOptions): UseSignalingResult {
     });
     clientRef.current = client;
     client.start();
+    // back online, or back to a tab whose timers the browser slowed down: try at once
     const online = () => client.retry();
+    const visible = () => {
+      if (document.visibilityState === 'visible') client.retry();
+    };
     window.addEventListener('online', online);
+    document.addEventListener('visibilitychange', visible);
     return () => {
       window.removeEventListener('online', online);
+      document.removeEventListener('visibilitychange', visible);
       client.close();
       if (clientRef.current === client) clientRef.current = null;
       setStatus('closed');
