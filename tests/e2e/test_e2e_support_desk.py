@@ -6,16 +6,16 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route, WebSocketRoute, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from panread.testing import make_sample, random_card_spec
 
-from .conftest import CHROMIUM_FLAGS, ContextFactory, LiveServer, Screens, axe_violations
+from .conftest import ContextFactory, LiveServer, Screens, axe_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -318,98 +318,6 @@ def test_customer_without_camera_permission_can_still_wait(
     expect(page.get_by_role("button", name="Choose a file")).to_be_visible()
     screens.step("waiting without camera")
     _leave(page)
-
-
-# A policy as strict as the apps allow: no inline script or style, nothing from elsewhere; blob:
-# images for the preview of a chosen PAN card.
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
-    "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-
-# Every Content-Security-Policy violation on the page, recorded from the first script on.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener('securitypolicyviolation', (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
-
-
-@pytest.fixture
-def csp_browser(playwright_instance: Playwright, chromium_path: str) -> Iterator[Browser]:
-    """A Chromium whose pages may reach the loopback server from a document the test answered
-    itself (Chromium's local network access checks treat such a document as public)."""
-    instance = playwright_instance.chromium.launch(
-        executable_path=chromium_path,
-        headless=True,
-        args=[*CHROMIUM_FLAGS, "--disable-features=LocalNetworkAccessChecks"],
-    )
-    yield instance
-    instance.close()
-
-
-def _serve_with_csp(route: Route) -> None:
-    """Answer a page request with the server's response under ``STRICT_CSP``."""
-    if route.request.resource_type != "document":
-        route.continue_()
-        return
-    response = route.fetch()
-    route.fulfill(
-        response=response,
-        headers={**response.headers, "content-security-policy": STRICT_CSP},
-    )
-
-
-def _csp_violations(page: Page) -> list[str]:
-    found: list[str] = page.evaluate("() => window.__cspViolations")
-    return found
-
-
-def test_both_apps_work_under_a_strict_content_security_policy(
-    csp_browser: Browser, live_server: LiveServer, screens: Screens, tmp_path: Path
-) -> None:
-    """Under a CSP without inline script or style, the customer joins, previews and uploads a
-    PAN card, and the employee takes the video call, with no violation; the built scripts carry
-    no source map."""
-    pages: list[Page] = []
-    for name, width in (("customer", 412), ("employee", 1280)):
-        context = csp_browser.new_context(
-            base_url=live_server.base_url,
-            viewport={"width": width, "height": 900},
-            permissions=["camera", "microphone"],
-        )
-        context.set_default_timeout(20_000)
-        context.route("**/*", _serve_with_csp)
-        context.add_init_script(WATCH_CSP)
-        pages.append(screens.add(name, context.new_page()))
-    customer, employee = pages
-
-    _start_session(customer, "Sana Sheikh")
-    card_path, expected = _card(tmp_path)
-    customer.get_by_test_id("pan-file-input").set_input_files(str(card_path))
-    customer.wait_for_function(
-        "() => [...document.images].some(i => i.src.startsWith('blob:') && i.naturalWidth > 0)"
-    )
-    expect(customer.get_by_label("PAN number")).to_have_value(
-        expected["pan"], timeout=OCR_TIMEOUT_MS
-    )
-    _log_in(employee, live_server)
-    employee.get_by_role("button", name="Connect to Sana Sheikh").click()
-    _expect_call_connected(employee, customer)
-    expect(employee.get_by_test_id("pan-image")).to_be_visible()
-    screens.step("call under csp")
-
-    for page in (customer, employee):
-        assert (
-            page.evaluate("() => document.querySelectorAll('script:not([src]), style').length") == 0
-        )
-        assert _csp_violations(page) == []
-        for src in page.eval_on_selector_all("script[src]", "all => all.map(s => s.src)"):
-            assert "sourceMappingURL" not in page.request.get(src).text(), src
-    _end_call_then_leave(employee, customer)
-    assert screens.errors == []
 
 
 @pytest.mark.parametrize("path", ["/", "/employee/"])
