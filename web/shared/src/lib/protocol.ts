@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'rate_limited'
   | 'queue_full'
   | 'unauthorized'
-  | 'origin_not_allowed';
+  | 'origin_not_allowed'
+  | 'too_many_connections'
+  | 'join_timeout';
 
 /** Close codes with a meaning of their own (docs/protocol.md, "Close codes"). */
 export const CloseCode = {
@@ -28,6 +30,7 @@ export const CloseCode = {
   unauthorized: 4401,
   originNotAllowed: 4403,
   replaced: 4409,
+  tooManySockets: 4429,
 } as const;
 
 export interface ErrorMessage {

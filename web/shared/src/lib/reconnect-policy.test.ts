@@ -40,16 +40,20 @@ describe('reconnectDelay', () => {
     for (const count of perSlice) expect(count).toBeLessThan(200);
   });
 
-  it('keeps the default cap well inside the server grace period of 30 s', () => {
+  it('gives a waiting customer several tries within the 15 s their place is kept', () => {
     expect(DEFAULT_RECONNECT_POLICY.baseMs).toBe(500);
-    expect(DEFAULT_RECONNECT_POLICY.capMs).toBeLessThanOrEqual(10_000);
+    expect(DEFAULT_RECONNECT_POLICY.capMs).toBeLessThanOrEqual(5_000);
+    const worstCase = [0, 1, 2, 3, 4].map((n) =>
+      reconnectDelay(n, DEFAULT_RECONNECT_POLICY, () => 0.999_999),
+    );
+    expect(worstCase.reduce((a, b) => a + b)).toBeLessThan(15_000);
     expect(DEFAULT_RECONNECT_POLICY.giveUpAfterMs).toBeGreaterThan(30_000);
   });
 });
 
 describe('closeVerdict', () => {
   it('retries after a server going away or restarting (1001, 1012) and after a drop (1006)', () => {
-    for (const code of [1001, 1006, 1011, 1012, 1013]) expect(closeVerdict(code, false)).toBe('retry');
+    for (const code of [1001, 1006, 1011, 1012, 1013, 4408]) expect(closeVerdict(code, false)).toBe('retry');
   });
 
   it('retries after a normal close that did not follow bye (an older server shutting down)', () => {
@@ -61,8 +65,8 @@ describe('closeVerdict', () => {
     expect(closeVerdict(1006, true)).toBe('ended');
   });
 
-  it('does not retry when the server refused the socket: logged out, bad origin, replaced', () => {
-    for (const code of [4401, 4403, 4409]) {
+  it('does not retry when the server refused the socket: logged out, bad origin, replaced, too many', () => {
+    for (const code of [4401, 4403, 4409, 4429]) {
       expect(closeVerdict(code, false)).toBe('refused');
       expect(closeVerdict(code, true)).toBe('refused');
     }

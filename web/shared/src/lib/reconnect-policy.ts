@@ -7,8 +7,8 @@ import { CloseCode } from './protocol';
  * - Delays grow exponentially from `baseMs`, capped at `capMs`, with **full jitter** (each delay
  *   is uniform between 0 and that bound), so the sockets a server restart closed all at once do
  *   not all come back at once.
- * - The cap is well inside the server's grace period (30 s by default), so a dropped customer
- *   gets several tries to `resume` before their place is given up.
+ * - The cap is well inside the server's grace periods (15 s for a waiting customer's place,
+ *   30 s in a call, by default), so a dropped customer gets several tries to `resume` in time.
  * - After `giveUpAfterMs` without an open socket the client stops and the person is told, with a
  *   way to try again (coming back online tries again at once).
  */
@@ -25,7 +25,7 @@ export interface ReconnectPolicy {
 
 export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = {
   baseMs: 500,
-  capMs: 10_000,
+  capMs: 5_000,
   giveUpAfterMs: 60_000,
   openTimeoutMs: 10_000,
 };
@@ -45,7 +45,8 @@ export function reconnectDelay(
  * - `retry`: dropped (1006), server going away or restarting (1001), or any other code: try again
  * - `ended`: the session is over on purpose (the server said `bye` first): stay closed
  * - `refused`: the server will not take this socket back (4401 logged out or login expired,
- *   4403 origin not allowed, 4409 replaced by a newer socket): stay closed and tell the person
+ *   4403 origin not allowed, 4409 replaced by a newer socket, 4429 too many sockets from this
+ *   address): stay closed and tell the person
  */
 export type CloseVerdict = 'retry' | 'ended' | 'refused';
 
@@ -53,6 +54,7 @@ const REFUSED: ReadonlySet<number> = new Set([
   CloseCode.unauthorized,
   CloseCode.originNotAllowed,
   CloseCode.replaced,
+  CloseCode.tooManySockets,
 ]);
 
 /** The verdict on a close `code`; `byeReceived`: the server sent `bye` on this socket. */

@@ -15,6 +15,7 @@ import {
   REPLACED_END,
   RESUME_FAILED_TEXT,
   TOO_MANY_JOINS_TEXT,
+  TOO_MANY_SOCKETS_TEXT,
   useCustomerSession,
   type UseCustomerSessionOptions,
 } from './use-customer-session';
@@ -177,6 +178,19 @@ describe('useCustomerSession', () => {
     expect(result.current.state.phase).toBe('waiting');
     expect(result.current.state.notice).toEqual({ tone: 'warning', text: RATE_LIMITED_TEXT });
     expect(again.closedWith).toBeNull();
+  });
+
+  it('asks to close other tabs, without retrying, when the address has too many sockets (4429)', async () => {
+    const { result } = setup();
+    act(() => result.current.start('Asha'));
+    const socket = FakeWebSocket.latest();
+    act(() => socket.open());
+    act(() => socket.receive({ type: 'error', code: 'too_many_connections', message: 'too many' }));
+    act(() => socket.drop(4429));
+    await waitInAct(800);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(result.current.state.phase).toBe('start');
+    expect(result.current.state.notice).toEqual({ tone: 'error', text: TOO_MANY_SOCKETS_TEXT });
   });
 
   it('ends the session in plain words when it was resumed in another tab (4409)', async () => {

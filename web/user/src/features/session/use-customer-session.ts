@@ -62,6 +62,8 @@ export const QUEUE_FULL_TEXT =
   'The queue is full right now, so you could not join it. Please try again in a few minutes.';
 export const TOO_MANY_JOINS_TEXT =
   'Too many attempts from your connection. Please wait a minute, then start the session again.';
+export const TOO_MANY_SOCKETS_TEXT =
+  'Too many sessions are open from your connection. Close the support desk in your other tabs or windows, then start again.';
 export const RATE_LIMITED_TEXT = 'Too many requests at once. Please wait a few seconds, then try again.';
 export const REPLACED_END: SessionEnd = {
   title: 'Your session continued in another window',
@@ -322,7 +324,8 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
         }
         if (
           message.code === 'queue_full' ||
-          (message.code === 'rate_limited' && stateRef.current.customerId === null)
+          (message.code === 'rate_limited' &&
+            (message.request === 'join' || stateRef.current.customerId === null))
         ) {
           // our `join` was refused: stop (no retry loop) and say so on the start screen
           clearSession();
@@ -350,7 +353,8 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     roomRef.current = null;
     peerRef.current.stop();
     setEnabled(false);
-    dispatch({ type: 'ended', end: code === CloseCode.replaced ? REPLACED_END : ORIGIN_END });
+    if (code === CloseCode.tooManySockets) dispatch({ type: 'refused_join', text: TOO_MANY_SOCKETS_TEXT });
+    else dispatch({ type: 'ended', end: code === CloseCode.replaced ? REPLACED_END : ORIGIN_END });
   }, []);
 
   const signaling = useSignaling({
