@@ -62,7 +62,9 @@ describe('useEmployeeDesk', () => {
     const { result, socket } = setup();
     act(() => result.current.pick(ASHA));
     act(() => socket.receive({ type: 'error', code: 'already_taken', message: 'taken', request: 'pick' }));
-    expect(result.current.state.notice?.text).toBe('Someone else took Asha Rao first.');
+    expect(result.current.state.notice?.text).toBe(
+      'Someone else took Asha Rao first. Choose another customer from the queue.',
+    );
     expect(result.current.state.picking).toBeNull();
   });
 

@@ -159,7 +159,10 @@ function applyMessage(
           return {
             ...state,
             picking: null,
-            notice: { tone: 'warning', text: `Someone else took ${who} first.` },
+            notice: {
+              tone: 'warning',
+              text: `Someone else took ${who} first. Choose another customer from the queue.`,
+            },
           };
         case 'not_found':
           return {
