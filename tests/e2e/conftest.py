@@ -24,13 +24,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "e2e"
 USER_DIST = REPO / "web" / "user" / "dist"
 AXE_SCRIPT = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 EMPLOYEE_DIST = REPO / "web" / "employee" / "dist"
+
+# Assertions wait as long as actions do (20 s): on a busy 2-core machine a page can take longer
+# than Playwright's default 5 s to open its socket.
+expect.set_options(timeout=20_000)
 
 CHROMIUM_FLAGS = [
     "--use-fake-device-for-media-stream",
