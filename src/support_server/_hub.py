@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ._state import (
+    SIGNAL_NEEDS_ROOM,
     Dropped,
     Expired,
-    HubError,
     Message,
     PanRecord,
     PanStatus,
@@ -23,6 +23,7 @@ from ._state import (
     QueueEntry,
     QueueSnapshot,
     RoomView,
+    refusal,
 )
 
 __all__ = ["HANDLING_SAMPLES", "Hub", "default_new_id"]
@@ -107,6 +108,9 @@ class Hub:
 
     # ----------------------------------------------------------------- queries
 
+    async def available(self) -> bool:
+        return True
+
     async def customer_for_token(self, token: str) -> str | None:
         return self._tokens.get(token)
 
@@ -172,7 +176,7 @@ class Hub:
     async def resume(self, token: str, now: float) -> tuple[str, RoomView | None]:
         cid = self._tokens.get(token)
         if cid is None:
-            raise HubError("resume_failed", "Unknown or expired session: join again.")
+            raise refusal("resume_failed")
         c = self._customers[cid]
         c.connected = True
         c.disconnected_at = None
@@ -210,12 +214,12 @@ class Hub:
     async def pick(self, employee_id: str, customer_id: str, now: float) -> RoomView:
         emp = self._employee(employee_id)
         if emp.room_id is not None:
-            raise HubError("already_in_room", "You are already in a call: leave it first.")
+            raise refusal("already_in_room")
         c = self._customers.get(customer_id)
         if c is None:
-            raise HubError("not_found", "That customer is no longer waiting.")
+            raise refusal("not_found")
         if c.room_id is not None:
-            raise HubError("already_taken", "Another employee has already taken that customer.")
+            raise refusal("already_taken")
         self._queue.remove(customer_id)
         room = _Room(self._new_id("r"), customer_id, employee_id, now)
         self._rooms[room.id] = room
@@ -226,7 +230,7 @@ class Hub:
     async def employee_leave(self, employee_id: str, now: float) -> str:
         emp = self._employee(employee_id)
         if emp.room_id is None:
-            raise HubError("not_in_room", "You are not in a call.")
+            raise refusal("not_in_room")
         return self._close_room_for_employee(emp, now)
 
     # ------------------------------------------------------------------ both
@@ -234,7 +238,7 @@ class Hub:
     async def peer(self, member_id: str) -> str:
         room_id = await self.room_of(member_id)
         if room_id is None:
-            raise HubError("not_in_room", "Signals need a call: you are not in one.")
+            raise refusal("not_in_room", SIGNAL_NEEDS_ROOM)
         room = self._rooms[room_id]
         return room.employee_id if member_id == room.customer_id else room.customer_id
 
@@ -278,13 +282,13 @@ class Hub:
     def _customer(self, customer_id: str) -> _Customer:
         c = self._customers.get(customer_id)
         if c is None:
-            raise HubError("not_joined", "No such customer session.")
+            raise refusal("not_joined")
         return c
 
     def _employee(self, employee_id: str) -> _Employee:
         emp = self._employees.get(employee_id)
         if emp is None:
-            raise HubError("unauthorized", "That employee is not connected.")
+            raise refusal("unauthorized")
         return emp
 
     def _employees_online(self) -> int:

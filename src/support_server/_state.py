@@ -24,6 +24,8 @@ __all__ = [
     "QueueEntry",
     "QueueSnapshot",
     "RoomView",
+    "StateUnavailable",
+    "refusal",
 ]
 
 Message = dict[str, Any]
@@ -36,6 +38,35 @@ class HubError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class StateUnavailable(HubError):
+    """The shared live state (Redis) cannot be reached right now."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "unavailable", "The desk is briefly unavailable: try again in a few seconds."
+        )
+
+
+REFUSALS = {
+    "resume_failed": "Unknown or expired session: join again.",
+    "not_joined": "No such customer session.",
+    "unauthorized": "That employee is not connected.",
+    "already_in_room": "You are already in a call: leave it first.",
+    "not_found": "That customer is no longer waiting.",
+    "already_taken": "Another employee has already taken that customer.",
+    "not_in_room": "You are not in a call.",
+}
+"""What each refusal of the live state tells the client."""
+
+
+def refusal(code: str, message: str | None = None) -> HubError:
+    """The :class:`HubError` for a refusal ``code`` (with its usual message unless given)."""
+    return HubError(code, REFUSALS[code] if message is None else message)
+
+
+SIGNAL_NEEDS_ROOM = "Signals need a call: you are not in one."
 
 
 class PanStatus(StrEnum):
@@ -176,6 +207,10 @@ class LiveState(Protocol):
 
     async def expire(self, now: float) -> list[Expired]:
         """Apply the leave rules to everyone whose grace period ended (each exactly once)."""
+        ...
+
+    async def available(self) -> bool:
+        """Whether the state can be reached (for ``/readyz``)."""
         ...
 
     # queries

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from desk_harness import Harness, memory_harness
+from desk_harness import GRACE, Harness, counting_ids, memory_harness
 from live_server import Live, ServerFactory, make_settings
 from postgres_server import PostgresServer, running_postgres
+from redis_server import RedisServer
 from sanic import Sanic
 
 from support_server import create_app
+from support_server._redis_state import RedisImageStore, RedisState, connect_redis
 from support_server.testing import fake_reader_factory, running_server
 
 Sanic.test_mode = True
@@ -46,10 +48,27 @@ async def live(start_server: ServerFactory) -> Live:
     return await start_server()
 
 
-@pytest_asyncio.fixture(params=["memory"])
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real redis-server for the whole test session (tests flush it before use)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest_asyncio.fixture(params=["memory", "redis"])
 async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
     """A desk over each live-state backend, driven directly with a settable clock."""
-    yield memory_harness()
+    if request.param == "memory":
+        yield memory_harness()
+        return
+    server: RedisServer = request.getfixturevalue("redis_server")
+    client = connect_redis(server.url)
+    await client.flushdb()
+    state = RedisState(client, grace_s=GRACE, proc_id="p_test", new_id=counting_ids())
+    yield Harness(state, RedisImageStore(client), remote=True)
+    await client.aclose()
 
 
 @pytest.fixture(scope="session")

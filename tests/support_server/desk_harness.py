@@ -55,10 +55,12 @@ def counting_ids() -> Any:
 class Harness:
     """The desk's commands with the time passed in, as the old Hub took it."""
 
-    def __init__(self, state: LiveState, images: ImageStore) -> None:
+    def __init__(self, state: LiveState, images: ImageStore, *, remote: bool = False) -> None:
+        self.remote = remote
+        """Whether the backend is reached over the network (Redis)."""
         self.clock = Clock()
         self.state = state
-        self.desk = Desk(state, images, clock=self.clock)
+        self.desk = Desk(state, images, clock=self.clock, auto_expire=False)
 
     def _at(self, now: float) -> None:
         self.clock.now = now

@@ -19,6 +19,9 @@ def types(outcome: Outcome | list[Delivery], member: str) -> list[str]:
     return [m["type"] for m in to(outcome, member)]
 
 
+REMOTE_SEEDS = 5
+
+
 async def queue_ids(hub: Harness) -> list[str]:
     return [c["customer_id"] for c in (await hub.queue_message())["customers"]]
 
@@ -372,6 +375,8 @@ async def test_random_operation_sequences_keep_invariants(hub: Harness, seed: in
     """Any sequence of joins, picks, leaves, drops, resumes and expiries keeps the Hub sound."""
     import random
 
+    if hub.remote and seed >= REMOTE_SEEDS:
+        pytest.skip(f"{REMOTE_SEEDS} seeds on a networked backend (each check is many calls)")
     rng = random.Random(seed)
     customers: set[str] = set()
     tokens: dict[str, str] = {}
