@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json as json_module
 import logging
+from typing import Any
 
 from sanic import HTTPResponse, Request, Sanic
 from sanic.exceptions import SanicException
@@ -16,7 +17,7 @@ from ._context import AppContext, SupportApp
 from ._desk import Desk
 from ._health import health_blueprint
 from ._http import error_response
-from ._hub import Hub
+from ._hub import Hub, default_new_id
 from ._ice import ice_servers
 from ._images import MemoryImageStore
 from ._logging import LOGGER_NAME, log_event
@@ -27,8 +28,11 @@ from ._origin import cross_site_refusal
 from ._pan import pan_blueprint
 from ._proxy import original_scheme, parse_networks
 from ._ratelimit import KeyedRateLimiter
+from ._redis_cluster import RedisCluster
+from ._redis_state import RedisImageStore, RedisState, connect_redis
 from ._settings import Settings
 from ._signaling import signaling_blueprint
+from ._state import StateUnavailable
 from ._static import static_blueprint
 from ._throttle import MemoryLoginThrottle
 from .db import create_engine, current_revision, upgrade
@@ -120,6 +124,11 @@ def setup_errors(app: SupportApp) -> None:
             }.get(status, "error")
             message = str(exc) or "Request failed."
         return error_response(status, code, message)
+
+    @app.exception(StateUnavailable)
+    async def state_unavailable(request: Request, exc: StateUnavailable) -> HTTPResponse:
+        log_event(logger, logging.WARNING, "state_unavailable", path=request.path)
+        return error_response(503, exc.code, exc.message, headers={"Retry-After": "2"})
 
     @app.exception(Exception)
     async def internal_error(request: Request, exc: Exception) -> HTTPResponse:
@@ -221,19 +230,44 @@ def setup_state(app: SupportApp) -> None:
             revision=await current_revision(app.ctx.db),
         )
         app.ctx.accounts = AccountStore(app.ctx.db)
-        app.ctx.desk = Desk(
-            Hub(grace_s=settings.reconnect_grace_s, waiting_grace_s=settings.waiting_grace_s),
-            MemoryImageStore(budget=settings.image_memory_bytes),
-            ice=lambda member_id, now: ice_servers(settings, member_id, now),
-            max_waiting=settings.max_waiting,
-            metrics=app.ctx.metrics,
-        )
+        app.ctx.desk = _make_desk(app)
+        await app.ctx.desk.start()
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 
     @app.before_server_stop
     async def close_state(app: SupportApp) -> None:
         await app.ctx.desk.shutdown()
+        if app.ctx.redis is not None:
+            await app.ctx.redis.aclose()
         await app.ctx.db.dispose()
+
+
+def _make_desk(app: SupportApp) -> Desk:
+    """The desk over Redis when ``redis_url`` is set (cluster mode), else over memory."""
+    settings = app.ctx.settings
+
+    def ice(member_id: str, now: float) -> list[dict[str, Any]]:
+        return ice_servers(settings, member_id, now)
+
+    grace_s, waiting_grace_s = settings.reconnect_grace_s, settings.waiting_grace_s
+    if settings.redis_url is None:
+        hub = Hub(grace_s=grace_s, waiting_grace_s=waiting_grace_s)
+        images = MemoryImageStore(budget=settings.image_memory_bytes)
+        return Desk(hub, images, ice=ice, max_waiting=settings.max_waiting, metrics=app.ctx.metrics)
+    client = app.ctx.redis = connect_redis(settings.redis_url)
+    shared = RedisState(
+        client, grace_s=grace_s, waiting_grace_s=waiting_grace_s, proc_id=default_new_id("p")
+    )
+    cluster = RedisCluster(client, shared)
+    log_event(logger, logging.INFO, "cluster_mode", process=shared.proc_id)
+    return Desk(
+        shared,
+        RedisImageStore(client),
+        ice=ice,
+        max_waiting=settings.max_waiting,
+        metrics=app.ctx.metrics,
+        cluster=cluster,
+    )
 
 
 def setup_ocr(app: SupportApp) -> None:

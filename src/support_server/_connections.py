@@ -161,13 +161,24 @@ class Sockets:
             return True
         return False
 
-    def deliver(self, deliveries: list[Delivery], *, snapshot: bool = False) -> int:
-        """Queue each message on its member's socket here (others are skipped); return bytes."""
+    def deliver(
+        self,
+        deliveries: list[Delivery],
+        *,
+        snapshot: bool = False,
+        missed: list[Delivery] | None = None,
+    ) -> int:
+        """Queue each message on its member's socket here; return the bytes queued.
+
+        Messages for members without a socket here are skipped, or added to ``missed``.
+        """
         cache: dict[int, str] = {}
         sent = 0
         for d in deliveries:
             conn = self._connections.get(d.to)
             if conn is None:
+                if missed is not None:
+                    missed.append(d)
                 continue
             text = cache.get(id(d.message))
             if text is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from redis.asyncio import Redis
 from sanic import Request, Sanic
 from sanic.config import Config
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -36,6 +37,8 @@ class AppContext:
     metrics_networks: tuple[IpNetwork, ...]
     desk: Desk = field(init=False)
     db: AsyncEngine = field(init=False)
+    redis: Redis | None = None
+    """The shared Redis client in cluster mode (``SUPPORT_REDIS_URL``), else ``None``."""
     accounts: AccountStore = field(init=False)
     ocr: OcrPool = field(init=False)
 

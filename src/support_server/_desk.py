@@ -4,7 +4,8 @@ Each command asks the live state (:class:`~support_server.LiveState`) to make on
 change, turns the facts it returns into messages (:mod:`support_server._outbound`) and
 delivers them to the members' sockets. The desk also coalesces queue broadcasts (at most one
 every ``QUEUE_FLUSH_S``, less often for big queues) and keeps one timer for the next
-grace-period expiry. Commands return the :class:`Outcome` they delivered, for tests and logs.
+grace-period expiry (unless ``auto_expire`` is off: then only :meth:`Desk.expire` applies it, as
+tests that drive the clock want). Commands return the :class:`Outcome` they delivered.
 """
 
 from __future__ import annotations
@@ -15,14 +16,24 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import _outbound as out
+from ._cluster import Cluster
 from ._connections import Connection, Sockets
 from ._images import ImageStore, StoredImage
 from ._logging import LOGGER_NAME, log_event
 from ._metrics import DeskMetrics
 from ._outbound import CloseCode, Delivery, Message, Outcome
-from ._state import HubError, LiveState, PanRecord, Position, QueueSnapshot, RoomView
+from ._state import (
+    Dropped,
+    HubError,
+    LiveState,
+    PanRecord,
+    Position,
+    QueueSnapshot,
+    RoomView,
+)
 
 __all__ = ["QUEUE_FLUSH_S", "CustomerPan", "Desk", "IceServers"]
 
@@ -54,7 +65,13 @@ class CustomerPan:
 
 
 class Desk:
-    """Queue, rooms and relays for the members connected to this process."""
+    """Queue, rooms and relays for the members connected to this process.
+
+    With a ``cluster`` (several processes sharing Redis), messages for members on other
+    processes are published to them, queue changes are announced to every process, and a
+    tick (every ``cluster.tick_s``) keeps this process alive in Redis, starts the grace periods of
+    members whose process died, and re-reads when the next grace period ends anywhere.
+    """
 
     def __init__(
         self,
@@ -66,8 +83,13 @@ class Desk:
         ice: IceServers = _no_ice,
         max_waiting: int | None = None,
         metrics: DeskMetrics | None = None,
+        auto_expire: bool = True,
+        cluster: Cluster | None = None,
     ) -> None:
         self.state = state
+        self._auto_expire = auto_expire
+        self.cluster = cluster
+        self._tick_task: asyncio.Task[None] | None = None
         self.images = images
         self.sockets = Sockets() if sockets is None else sockets
         self.clock = clock
@@ -99,7 +121,7 @@ class Desk:
         now = self.clock()
         customer_id, token = await self.state.join(name, now)
         if conn is not None:
-            self._welcome_customer(conn, customer_id, token, resumed=False, now=now)
+            await self._welcome_customer(conn, customer_id, token, resumed=False, now=now)
             log_event(logger, logging.INFO, "customer_joined", customer=customer_id)
         return customer_id, token, await self.apply(Outcome(queue_changed=True))
 
@@ -111,7 +133,7 @@ class Desk:
         now = self.clock()
         customer_id, room = await self.state.resume(token, now)
         if conn is not None:
-            self._welcome_customer(conn, customer_id, token, resumed=True, now=now)
+            await self._welcome_customer(conn, customer_id, token, resumed=True, now=now)
             log_event(logger, logging.INFO, "customer_resumed", customer=customer_id)
         outcome = Outcome()
         if room is not None:
@@ -171,7 +193,7 @@ class Desk:
         """An employee's socket opened: the queue, and ``paired`` again if still in a room."""
         now = self.clock()
         if conn is not None:
-            self.sockets.attach(employee_id, conn)
+            await self._attach(employee_id, conn)
             employee = {"id": employee_id, "name": name}
             conn.send(out.employee_welcome(employee, self._ice(employee_id, now)))
             log_event(logger, logging.INFO, "employee_connected", employee=employee_id)
@@ -299,10 +321,13 @@ class Desk:
     async def apply(self, outcome: Outcome, *, deadlines: bool = False) -> Outcome:
         """Deliver an outcome's messages and schedule the queue broadcast (and, when grace
         periods may have changed, the expiry timer)."""
-        self.sockets.deliver(outcome.deliveries)
-        if outcome.queue_changed:
-            self._schedule_flush()
-        if deadlines:
+        missed: list[Delivery] | None = None if self.cluster is None else []
+        self.sockets.deliver(outcome.deliveries, missed=missed)
+        if missed and self.cluster is not None:
+            await self.cluster.publish(missed)  # before the queue news, which follows them
+        if outcome.queue_changed and self._schedule_flush() and self.cluster is not None:
+            await self.cluster.broadcast({"queue_changed": True})
+        if deadlines and self._auto_expire:
             await self._schedule_expiry()
         return outcome
 
@@ -315,12 +340,14 @@ class Desk:
         sent = self.sockets.deliver(await self.queue_deliveries(), snapshot=True)
         self._flush_interval = min(QUEUE_FLUSH_MAX_S, max(QUEUE_FLUSH_S, sent / QUEUE_BYTES_PER_S))
 
-    def _schedule_flush(self) -> None:
+    def _schedule_flush(self) -> bool:
+        """Schedule a queue broadcast; return whether a new one was scheduled."""
         if self._flush_handle is not None:
-            return
+            return False
         loop = asyncio.get_running_loop()
         delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
         self._flush_handle = loop.call_later(delay, self._start_flush)
+        return True
 
     def _start_flush(self) -> None:
         self._flush_handle = None
@@ -358,31 +385,98 @@ class Desk:
         except Exception:
             logger.exception("event=grace_expiry_failed")
 
+    async def start(self) -> None:
+        """Join the cluster, if any: listen for other processes and start the tick."""
+        if self.cluster is None:
+            return
+        await self.cluster.start(self._on_cluster_event)
+        self._tick_task = asyncio.get_running_loop().create_task(self._tick_loop())
+
+    async def _on_cluster_event(self, event: dict[str, Any]) -> None:
+        """A message from another process (or routed here through Redis)."""
+        if "to" in event:
+            conn = self.sockets.get(event["to"])
+            if conn is not None:
+                conn.send_text(event["text"])
+            return
+        if self.cluster is None or event.get("from") == self.cluster.proc_id:
+            return
+        if event.get("queue_changed"):
+            self._schedule_flush()
+        elif "attached" in event:
+            old = self.sockets.get(event["attached"])
+            if old is not None:
+                old.finished = True
+                self.sockets.detach(old)
+                old.close(CloseCode.REPLACED, "replaced")
+
+    async def _tick_loop(self) -> None:
+        if self.cluster is None:
+            return
+        while True:
+            try:
+                if await self.cluster.state_lost():
+                    self._close_all("live state lost")
+                dropped = await self.cluster.tick(self.clock())
+                await self.apply(_dropped_outcome(dropped), deadlines=True)
+            except asyncio.CancelledError:
+                raise
+            except HubError:
+                pass  # Redis unreachable: the next tick tries again
+            except Exception:
+                logger.exception("event=cluster_tick_failed")
+            await asyncio.sleep(self.cluster.tick_s)
+
     async def shutdown(self) -> None:
         """Close every socket here with 1001 (server stopping); their grace periods start."""
+        if self._tick_task is not None:
+            self._tick_task.cancel()
         for handle in (self._flush_handle, self._expiry_handle):
             if handle is not None:
                 handle.cancel()
-        conns = self.sockets.all()
-        for conn in conns:
-            self.sockets.detach(conn)
-            conn.finished = True
-            conn.close(CloseCode.GOING_AWAY, "server shutting down")
+        conns = self._close_all("server shutting down")
         for conn in conns:
             if conn.member_id is not None:
                 with contextlib.suppress(Exception):
-                    await self.state.disconnect(conn.member_id, self.clock())
+                    await self.disconnect(conn.member_id)
         for task in (self._flush_task, self._expiry_task):
             if task is not None and not task.done():
                 task.cancel()
         await asyncio.gather(*(c.drain() for c in conns), return_exceptions=True)
+        if self.cluster is not None:
+            await self.cluster.stop()
 
-    def _welcome_customer(
+    def _close_all(self, reason: str) -> list[Connection]:
+        """Close every socket here with 1001: their members reconnect (and resume if they can)."""
+        conns = self.sockets.all()
+        if conns and reason != "server shutting down":
+            log_event(logger, logging.WARNING, "closing_all_sockets", reason=reason)
+        for conn in conns:
+            self.sockets.detach(conn)
+            conn.finished = True
+            conn.close(CloseCode.GOING_AWAY, reason)
+        return conns
+
+    async def _attach(self, member_id: str, conn: Connection) -> None:
+        self.sockets.attach(member_id, conn)
+        if self.cluster is not None:
+            await self.cluster.broadcast({"attached": member_id})
+
+    async def _welcome_customer(
         self, conn: Connection, customer_id: str, token: str, *, resumed: bool, now: float
     ) -> None:
-        self.sockets.attach(customer_id, conn)
+        await self._attach(customer_id, conn)
         ice = self._ice(customer_id, now)
         conn.send(out.customer_welcome(customer_id, token, resumed=resumed, ice_servers=ice))
+
+
+def _dropped_outcome(dropped: list[tuple[str, Dropped]]) -> Outcome:
+    outcome = Outcome()
+    for _, d in dropped:
+        outcome.queue_changed = outcome.queue_changed or d.queue_changed
+        if d.peer is not None:
+            outcome.send(d.peer, out.peer_reconnecting())
+    return outcome
 
 
 def _position_message(position: Position) -> Message:

@@ -24,8 +24,15 @@ async def readyz(request: AppRequest) -> HTTPResponse:
 
     ``status`` is ``ready``, ``starting`` (workers loading), ``restarting`` (every worker was
     lost, to a crash or a job past its deadline, and replacements are loading) or ``failed``
-    (the workers cannot start); ``workers`` counts them by state.
+    (the workers cannot start); ``workers`` counts them by state. In cluster mode it is
+    ``state_unavailable`` while Redis cannot be reached.
     """
+    if not await request.app.ctx.desk.state.available():
+        down = {
+            "status": "state_unavailable",
+            "message": "The shared live state (Redis) is unreachable.",
+        }
+        return json(down, status=503, headers={"Retry-After": "1"})
     health = request.app.ctx.ocr.health()
     body: dict[str, object] = {"status": health.status, "workers": health.workers}
     if health.ready:

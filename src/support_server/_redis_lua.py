@@ -36,11 +36,12 @@ local function member_key(id)
 end
 local function view(rid)
   local r = redis.call('HMGET', key('r', rid), 'customer', 'employee')
-  local c = redis.call('HMGET', key('c', r[1]), 'name', 'pan', 'confirmed', 'connected')
+  local c = redis.call('HMGET', key('c', r[1]), 'name', 'pan', 'confirmed', 'connected',
+                      'joined_at')
   local ename = redis.call('HGET', key('e', r[2]), 'name')
   return {room_id = rid, customer_id = r[1], customer_name = c[1], employee_id = r[2],
           employee_name = ename, pan = c[2], confirmed = c[3],
-          customer_connected = (c[4] == '1')}
+          customer_connected = (c[4] == '1'), customer_joined_at = tonumber(c[5])}
 end
 local function end_room(rid, now)
   local rk = key('r', rid)

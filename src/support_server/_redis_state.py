@@ -88,6 +88,7 @@ def _room(data: dict[str, Any]) -> RoomView:
         pan=pan,
         confirmed=confirmed,
         customer_connected=bool(data["customer_connected"]),
+        customer_joined_at=float(data["customer_joined_at"]),
     )
 
 

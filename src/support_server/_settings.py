@@ -57,6 +57,7 @@ class Settings:
     stun_urls: tuple[str, ...] = ()
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = field(default=None, repr=False)
+    redis_url: str | None = field(default=None, repr=False)
     turn_ttl_s: int = 86_400
     ws_rate_per_s: float = 20.0
     ws_max_frame_bytes: int = 65_536
@@ -140,6 +141,12 @@ class Settings:
         for url in self.turn_urls:
             if not url.startswith(("turn:", "turns:")):
                 raise SettingsError(f"TURN URL {url!r} must start with 'turn:' or 'turns:'")
+        if self.redis_url is not None and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise SettingsError(
+                "redis_url must look like 'redis://host:6379/0' (or rediss://, unix://)"
+            )
         level = self.log_level.upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise SettingsError(
@@ -252,6 +259,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "stun_urls": _csv,
     "turn_urls": _csv,
     "turn_secret": _optional_str,
+    "redis_url": _optional_str,
     "turn_ttl_s": _int,
     "ws_rate_per_s": _float,
     "ws_max_frame_bytes": _int,

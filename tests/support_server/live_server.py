@@ -78,10 +78,9 @@ class Client:
 
 
 @dataclass
-class Live:
-    """A running server and helpers to talk to it."""
+class Endpoint:
+    """A server reachable at ``base`` (in this process or another) and helpers to talk to it."""
 
-    app: SupportApp
     base: str
 
     @property
@@ -90,9 +89,6 @@ class Live:
 
     def http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base, timeout=30)
-
-    async def add_employee(self, name: str, password: str = PASSWORD) -> None:
-        await self.app.ctx.accounts.add(name, password, now=time.time())
 
     async def login(self, name: str, password: str = PASSWORD) -> str:
         async with self.http() as http:
@@ -114,15 +110,32 @@ class Live:
             await client.expect("welcome")
         return client
 
+    async def ensure_employee(self, name: str) -> None:
+        """Create the employee account ``name`` unless it exists."""
+        raise NotImplementedError
+
     async def employee(self, name: str = "priya", **kwargs: Any) -> Client:
         """Create (once), log in and connect an employee; wait for the welcome."""
-        if not any(e.name == name for e in await self.app.ctx.accounts.list()):
-            await self.add_employee(name)
+        await self.ensure_employee(name)
         token = await self.login(name)
         headers = {"Authorization": f"Bearer {token}"}
         client = Client(await self.raw_socket("/ws/employee", additional_headers=headers, **kwargs))
         await client.expect("welcome")
         return client
+
+
+@dataclass(kw_only=True)
+class Live(Endpoint):
+    """A server running in this process."""
+
+    app: SupportApp
+
+    async def add_employee(self, name: str, password: str = PASSWORD) -> None:
+        await self.app.ctx.accounts.add(name, password, now=time.time())
+
+    async def ensure_employee(self, name: str) -> None:
+        if not any(e.name == name for e in await self.app.ctx.accounts.list()):
+            await self.add_employee(name)
 
 
 def long_lockouts(live: Live, *, account_max_failures: int = 50) -> None:

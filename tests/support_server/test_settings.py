@@ -167,3 +167,12 @@ async def test_app_throttle_follows_the_login_settings(tmp_path: Path) -> None:
     assert await throttle.attempt("priya", "10.0.0.1") == 0
     assert await throttle.attempt("priya", "10.0.0.2") == 0
     assert await throttle.attempt("priya", "10.0.0.3") > 0
+
+
+def test_redis_url_needs_a_redis_scheme() -> None:
+    """SUPPORT_REDIS_URL must be a redis:// (or rediss://, unix://) URL; unset means memory."""
+    with pytest.raises(SettingsError, match="redis_url"):
+        Settings.from_env({"SUPPORT_REDIS_URL": "localhost:6379"})
+    url = "redis://127.0.0.1:6379/0"
+    assert Settings.from_env({"SUPPORT_REDIS_URL": url}).redis_url == url
+    assert Settings.from_env({}).redis_url is None

@@ -1,0 +1,44 @@
+"""The interface through which server processes reach each other's sockets.
+
+:class:`~support_server._redis_cluster.RedisCluster` implements it on Redis pub/sub.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from ._outbound import Delivery
+from ._state import Dropped
+
+__all__ = ["Cluster"]
+
+
+class Cluster(Protocol):
+    """What the desk needs to reach members connected to other processes."""
+
+    proc_id: str
+    tick_s: float
+    """How often :meth:`tick` should run."""
+
+    async def start(self, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        """Listen for messages to this process; ``handler`` gets each one (decoded)."""
+        ...
+
+    async def publish(self, deliveries: list[Delivery]) -> None:
+        """Send messages to members whose sockets are on other processes."""
+        ...
+
+    async def broadcast(self, event: dict[str, Any]) -> None:
+        """Tell every other process (``queue_changed``, ``attached``)."""
+        ...
+
+    async def tick(self, now: float) -> list[tuple[str, Dropped]]:
+        """Heartbeat, and the members of dead processes whose grace period starts now."""
+        ...
+
+    async def state_lost(self) -> bool:
+        """Whether the shared state was lost since the last call (Redis restarted empty)."""
+        ...
+
+    async def stop(self) -> None: ...

@@ -1,0 +1,127 @@
+"""Server processes sharing one Redis reach each other's sockets through pub/sub.
+
+Like python-socketio's ``AsyncRedisManager``, every process listens on Redis pub/sub and
+re-subscribes with back-off after Redis went away. Unlike it, a message for one member is
+published only to the channel of the process holding that member's socket (the live state
+records the ``holder``; one Lua script looks it up and publishes). A broadcast channel carries
+what every process must hear: the queue changed, or a member attached somewhere (an older socket
+of theirs elsewhere closes as replaced). Each process also refreshes a heartbeat key; any
+process finding a dead one's heartbeat gone starts the grace periods of its members.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from ._logging import LOGGER_NAME, log_event
+from ._outbound import Delivery, dumps
+from ._redis_lua import SCRIPTS
+from ._redis_state import RedisState
+from ._state import Dropped, StateUnavailable
+
+__all__ = ["HEARTBEAT_TTL_S", "RedisCluster"]
+
+logger = logging.getLogger(f"{LOGGER_NAME}.cluster")
+
+HEARTBEAT_S = 1.0
+"""How often a process says it is alive; it counts as dead after ``HEARTBEAT_TTL_S``."""
+HEARTBEAT_TTL_S = 3.0
+_RETRY_MAX_S = 2.0
+
+
+class RedisCluster:
+    """:class:`Cluster` over Redis pub/sub, for a :class:`RedisState` on the same client."""
+
+    def __init__(self, client: Redis, state: RedisState) -> None:
+        self.client = client
+        self.state = state
+        self.proc_id = state.proc_id
+        self.tick_s = HEARTBEAT_S
+        self._own = state.key("proc", self.proc_id)
+        self._all = state.key("all")
+        self._listener: asyncio.Task[None] | None = None
+        self._route = client.register_script(SCRIPTS["route"])
+
+    async def start(self, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        ready = asyncio.Event()
+        self._listener = asyncio.get_running_loop().create_task(self._listen(handler, ready))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), timeout=5)
+        with contextlib.suppress(StateUnavailable):
+            await self.state.heartbeat(HEARTBEAT_TTL_S)
+            await self.state.lost_data()
+
+    async def _listen(
+        self, handler: Callable[[dict[str, Any]], Awaitable[None]], ready: asyncio.Event
+    ) -> None:
+        delay = 0.1
+        while True:
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self._own, self._all)
+                ready.set()
+                if delay > 0.1:
+                    log_event(logger, logging.INFO, "redis_pubsub_back")
+                delay = 0.1
+                while True:
+                    message = await pubsub.get_message(timeout=1.0)
+                    if message is None or message.get("type") != "message":
+                        continue
+                    try:
+                        event = json.loads(message["data"])
+                        await handler(event)
+                    except Exception:
+                        logger.exception("event=cluster_message_failed")
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                log_event(logger, logging.WARNING, "redis_pubsub_lost", error=type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(_RETRY_MAX_S, delay * 2)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def publish(self, deliveries: list[Delivery]) -> None:
+        if not deliveries:
+            return
+        cache: dict[int, str] = {}
+        args: list[str] = [self.state.prefix]
+        for d in deliveries:
+            text = cache.get(id(d.message))
+            if text is None:
+                text = cache[id(d.message)] = dumps(d.message)
+            args.extend((d.to, json.dumps({"to": d.to, "text": text})))
+        try:
+            await self._route(args=args)
+        except RedisError as exc:
+            raise StateUnavailable() from exc
+
+    async def broadcast(self, event: dict[str, Any]) -> None:
+        try:
+            await self.client.publish(self._all, json.dumps({**event, "from": self.proc_id}))
+        except RedisError as exc:
+            raise StateUnavailable() from exc
+
+    async def tick(self, now: float) -> list[tuple[str, Dropped]]:
+        await self.state.heartbeat(HEARTBEAT_TTL_S)
+        return await self.state.reap(now)
+
+    async def state_lost(self) -> bool:
+        return await self.state.lost_data()
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._listener
+        with contextlib.suppress(StateUnavailable):
+            await self.state.retire()

@@ -1,0 +1,237 @@
+"""Cluster mode: two real servers sharing one real Redis (and one accounts database)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from live_server import Client, Live, ServerFactory
+from redis_server import RedisServer
+from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with
+
+from support_server._redis_state import connect_redis
+
+GRACE_S = 1.0
+
+
+@pytest_asyncio.fixture
+async def redis_url(redis_server: RedisServer) -> AsyncIterator[str]:
+    """The session's Redis, emptied for this test."""
+    client = connect_redis(redis_server.url)
+    await client.flushdb()
+    await client.aclose()
+    yield redis_server.url
+
+
+@pytest_asyncio.fixture
+async def pair_of_servers(start_server: ServerFactory, redis_url: str) -> tuple[Live, Live]:
+    """Two servers (A, B) on the same Redis and the same accounts database."""
+    a = await start_server(redis_url=redis_url)
+    b = await start_server(redis_url=redis_url)
+    return a, b
+
+
+async def welcome_of(client: Client) -> dict[str, str]:
+    return next(m for m in client.seen if m["type"] == "welcome")
+
+
+async def test_one_queue_oldest_first_on_every_process(pair_of_servers: tuple[Live, Live]) -> None:
+    """Customers joining on A and on B form one queue that employees on both see alike."""
+    a, b = pair_of_servers
+    first = await a.customer("First")
+    second = await b.customer("Second")
+    third = await a.customer("Third")
+    on_a = await a.employee("ana")
+    on_b = await b.employee("bo")
+    names = ["First", "Second", "Third"]
+    for employee in (on_a, on_b):
+        queue = await employee.expect("queue", where=lambda m: len(m["customers"]) == 3)
+        assert [c["name"] for c in queue["customers"]] == names
+    for client, position in ((first, 1), (second, 2), (third, 3)):
+        update = await client.expect(
+            "queue_position", skip=("queue_position",), where=lambda m: m["waiting"] == 3
+        )
+        assert update["position"] == position
+
+
+async def test_pick_race_across_processes_has_one_winner(
+    pair_of_servers: tuple[Live, Live],
+) -> None:
+    """Employees on A and B pick the same customer at once: one is paired, one already_taken."""
+    a, b = pair_of_servers
+    customer = await a.customer()
+    cid = (await welcome_of(customer))["customer_id"]
+    one = await a.employee("one")
+    two = await b.employee("two")
+    for e in (one, two):
+        await e.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    pick = json.dumps({"type": "pick", "customer_id": cid})
+    await asyncio.gather(one.ws.send(pick), two.ws.send(pick))
+    outcomes = []
+    for e in (one, two):
+        message = await e.recv()
+        while message["type"] == "queue":
+            message = await e.recv()
+        outcomes.append(message)
+    assert sorted(m["type"] for m in outcomes) == ["error", "paired"]
+    [error] = [m for m in outcomes if m["type"] == "error"]
+    assert error["code"] == "already_taken"
+    assert (await customer.expect("paired"))["employee"]["name"] in ("one", "two")
+
+
+async def cross_pair(a: Live, b: Live) -> tuple[Client, Client, str]:
+    """A customer on A paired with an employee on B."""
+    customer = await a.customer("Asha Rao")
+    cid = (await welcome_of(customer))["customer_id"]
+    employee = await b.employee()
+    await employee.expect("queue", where=lambda m: len(m["customers"]) >= 1)
+    await employee.send({"type": "pick", "customer_id": cid})
+    await employee.expect("paired")
+    await customer.expect("paired")
+    return customer, employee, cid
+
+
+async def test_signals_cross_processes(pair_of_servers: tuple[Live, Live]) -> None:
+    """Offer, answer and ICE candidates reach the other member on the other process."""
+    a, b = pair_of_servers
+    customer, employee, _ = await cross_pair(a, b)
+    await employee.send({"type": "signal", "data": OFFER})
+    assert (await customer.expect("signal", skip=()))["data"] == OFFER
+    await customer.send({"type": "signal", "data": ANSWER})
+    assert (await employee.expect("signal"))["data"] == ANSWER
+    await customer.send({"type": "signal", "data": CANDIDATE})
+    assert (await employee.expect("signal"))["data"] == CANDIDATE
+
+
+async def test_pan_upload_on_a_reaches_the_employee_on_b(
+    pair_of_servers: tuple[Live, Live],
+) -> None:
+    """A PAN read on A is pushed to the employee on B, whose process serves the image too."""
+    a, b = pair_of_servers
+    customer, employee, _ = await cross_pair(a, b)
+    token = (await welcome_of(customer))["token"]
+    async with a.http() as http:
+        response = await http.post(
+            "/api/pan/extract",
+            content=b"\xff\xd8\xff fake jpeg",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"},
+        )
+    assert response.status_code == 200, response.text
+    result = await employee.expect("pan_result")
+    assert result["result"]["pan"] == "ABCPE1234F"
+    session = await b.login("priya")
+    for server in (b, a):
+        async with server.http() as http:
+            image = await http.get(
+                result["image_url"], headers={"Authorization": f"Bearer {session}"}
+            )
+        assert image.status_code == 200
+        assert image.content.startswith(b"\xff\xd8\xff")
+    fields = {"pan": "ABCPE1234F", "name": "Asha Rao", "father_name": None, "dob": None}
+    await customer.send({"type": "pan_confirm", "fields": fields})
+    assert (await employee.expect("pan_confirmed"))["fields"]["pan"] == "ABCPE1234F"
+
+
+async def test_end_call_puts_the_customer_back_at_the_front(
+    pair_of_servers: tuple[Live, Live],
+) -> None:
+    """The employee on B ends the call: the customer on A is told and is first again."""
+    a, b = pair_of_servers
+    early = await b.customer("Early")
+    customer, employee, cid = await cross_pair(a, b)
+    await early.expect("queue_position", where=lambda m: m["waiting"] == 1)
+    await employee.send({"type": "leave"})
+    await employee.expect("call_ended")
+    await customer.expect("employee_left", skip=())
+    position = await customer.expect("queue_position", skip=())
+    assert position["position"] == 1
+    assert position["waiting"] == 2
+    queue = await employee.expect("queue", where=lambda m: len(m["customers"]) == 2)
+    assert queue["customers"][0]["customer_id"] == cid
+
+
+async def test_customer_resumes_on_the_other_process(pair_of_servers: tuple[Live, Live]) -> None:
+    """A customer whose socket on A died resumes on B into the same room."""
+    a, b = pair_of_servers
+    customer, employee, cid = await cross_pair(a, b)
+    token = (await welcome_of(customer))["token"]
+    customer.ws.transport.abort()
+    await employee.expect("peer_reconnecting")
+    again = Client(await b.raw_socket("/ws/customer"))
+    await again.send({"type": "resume", "token": token})
+    welcome = await again.expect("welcome", skip=())
+    assert welcome["customer_id"] == cid
+    await again.expect("paired", skip=())
+    await employee.expect("peer_reconnected")
+    await employee.send({"type": "signal", "data": OFFER})
+    assert (await again.expect("signal"))["data"] == OFFER
+
+
+async def test_resume_elsewhere_replaces_the_open_socket(
+    pair_of_servers: tuple[Live, Live],
+) -> None:
+    """Resuming on B while the socket on A is still open closes the one on A with 4409."""
+    a, b = pair_of_servers
+    first = await a.customer()
+    token = (await welcome_of(first))["token"]
+    again = Client(await b.raw_socket("/ws/customer"))
+    await again.send({"type": "resume", "token": token})
+    await again.expect("welcome", skip=())
+    assert await closed_with(first) == 4409
+    await again.send({"type": "ping"})
+    await again.expect("pong")
+
+
+async def test_grace_expires_once_for_the_cluster(pair_of_servers: tuple[Live, Live]) -> None:
+    """A customer gone past the grace period: the employee on the other process hears it once."""
+    a, b = pair_of_servers
+    customer, employee, _ = await cross_pair(a, b)
+    customer.ws.transport.abort()
+    await employee.expect("peer_reconnecting")
+    await employee.expect("customer_left", timeout=5)
+    await employee.nothing(wait=GRACE_S * 2, skip=("queue",))
+
+
+async def wait_ready(live: Live, timeout: float = 20.0) -> None:
+    """Poll /readyz until it answers 200."""
+    async with live.http() as http:
+        for _ in range(int(timeout / 0.2)):
+            if (await http.get("/readyz")).status_code == 200:
+                return
+            await asyncio.sleep(0.2)
+    pytest.fail("/readyz did not answer 200")
+
+
+async def test_redis_down_then_back(
+    start_server: ServerFactory, tmp_path: Path, redis_url: str
+) -> None:
+    """Without Redis: /readyz 503 and a clear error; once it is back (empty), the same server
+    works again and closes the sockets whose sessions Redis lost with 1001."""
+    redis = RedisServer(tmp_path / "own-redis")
+    redis.start()
+    try:
+        live = await start_server(redis_url=redis.url)
+        await wait_ready(live)
+        waiting = await live.customer("Before")
+        redis.stop()
+        async with live.http() as http:
+            ready = await http.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["status"] == "state_unavailable"
+        client = Client(await live.raw_socket("/ws/customer"))
+        await client.send({"type": "join", "name": "During"})
+        await client.expect_error("unavailable")
+        redis.start()
+        await wait_ready(live)
+        await client.send({"type": "join", "name": "After"})
+        await client.expect("welcome")
+        assert await closed_with(waiting) == 1001  # Redis came back empty: sessions are gone
+        again = Client(await live.raw_socket("/ws/customer"))
+        await again.send({"type": "resume", "token": (await welcome_of(waiting))["token"]})
+        await again.expect_error("resume_failed")
+    finally:
+        redis.stop()

@@ -1,0 +1,157 @@
+"""Two real ``support-server`` processes on one real Redis: crashes, restarts and WebRTC."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from live_server import Client
+from redis_server import RedisServer
+from server_process import ServerProcess, server_env
+from test_aiortc import FRAMES, collect_frames, description
+from test_signaling import closed_with
+
+GRACE_S = 8.0
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Processes A and B sharing a fresh Redis and one accounts database."""
+    redis = RedisServer(tmp_path / "redis")
+    redis.start()
+    env = server_env(
+        tmp_path / "data",
+        redis_url=redis.url,
+        reconnect_grace_s=str(GRACE_S),
+        ws_rate_per_s="100",
+        upload_rate_per_min="100",
+    )
+    started: list[ServerProcess] = []
+    try:
+        for name in ("a", "b"):
+            started.append(ServerProcess.start(env, tmp_path / f"server-{name}.log"))
+        yield started[0], started[1]
+    finally:
+        for server in started:
+            server.stop()
+        redis.stop()
+
+
+def welcome(client: Client) -> dict[str, str]:
+    return next(m for m in client.seen if m["type"] == "welcome")
+
+
+async def test_sigkill_mid_call_both_resume_on_the_other_process(
+    servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    """A dies mid-call: customer and employee reconnect to B, same room, PAN result kept."""
+    a, b = servers
+    customer = await a.customer("Asha Rao")
+    token = welcome(customer)["token"]
+    async with a.http() as http:
+        upload = await http.post(
+            "/api/pan/extract",
+            content=b"\xff\xd8\xff fake jpeg",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"},
+        )
+    assert upload.status_code == 200, upload.text
+    employee = await a.employee("priya")
+    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
+    room = (await employee.expect("paired"))["room_id"]
+    image_url = (await employee.expect("pan_result"))["image_url"]
+    await customer.expect("paired")
+
+    a.kill()
+    again = Client(await b.raw_socket("/ws/customer"))
+    await again.send({"type": "resume", "token": token})
+    assert (await again.expect("welcome", skip=()))["resumed"] is True
+    assert (await again.expect("paired", skip=()))["room_id"] == room
+    back = await b.employee("priya")
+    paired = await back.expect("paired")
+    assert paired["room_id"] == room
+    assert paired["customer"]["pan_status"] == "read"
+    assert (await back.expect("pan_result"))["image_url"] == image_url
+    session = await b.login("priya")
+    async with b.http() as http:
+        image = await http.get(image_url, headers={"Authorization": f"Bearer {session}"})
+    assert image.status_code == 200
+    await back.send({"type": "signal", "data": {"candidate": {"candidate": "x"}}})
+    assert (await again.expect("signal", skip=("peer_reconnected",)))["data"]["candidate"]
+
+
+async def test_members_of_a_dead_process_expire_once(
+    servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    """A customer whose process died never returns: the employee on B hears it exactly once."""
+    a, b = servers
+    customer = await a.customer("Gone")
+    employee = await b.employee("priya")
+    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
+    await employee.expect("paired")
+    a.kill()
+    await employee.expect("peer_reconnecting", timeout=10)
+    await employee.expect("customer_left", timeout=GRACE_S + 10)
+    await employee.nothing(wait=2, skip=("queue",))
+
+
+async def test_sigterm_closes_with_1001_and_the_customer_resumes_elsewhere(
+    servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    """SIGTERM closes sockets with 1001; the customer resumes on B in the same queue place."""
+    a, b = servers
+    first = await a.customer("First")
+    await b.customer("Second")
+    a.signal(signal.SIGTERM)
+    assert await closed_with(first) == 1001
+    again = Client(await b.raw_socket("/ws/customer"))
+    await again.send({"type": "resume", "token": welcome(first)["token"]})
+    await again.expect("welcome", skip=())
+    position = await again.expect("queue_position", skip=())
+    assert position["position"] == 1
+    assert position["waiting"] == 2
+
+
+async def test_aiortc_call_through_two_processes(
+    servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    """Real aiortc peers on A (customer) and B (employee) connect and exchange video."""
+    a, b = servers
+    customer = await a.customer("Video Customer")
+    employee = await b.employee("priya")
+    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
+    await employee.expect("paired")
+    await customer.expect("paired")
+
+    loop = asyncio.get_running_loop()
+    employee_got: asyncio.Future[int] = loop.create_future()
+    customer_got: asyncio.Future[int] = loop.create_future()
+    employee_pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    customer_pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    try:
+        tasks: set[asyncio.Task[None]] = set()
+        collect_frames(employee_pc, employee_got, tasks)
+        collect_frames(customer_pc, customer_got, tasks)
+        employee_pc.addTrack(VideoStreamTrack())
+        await employee_pc.setLocalDescription(await employee_pc.createOffer())
+        await employee.send({"type": "signal", "data": description(employee_pc)})
+        offer = (await customer.expect("signal"))["data"]["description"]
+        await customer_pc.setRemoteDescription(RTCSessionDescription(**offer))
+        customer_pc.addTrack(VideoStreamTrack())
+        await customer_pc.setLocalDescription(await customer_pc.createAnswer())
+        await customer.send({"type": "signal", "data": description(customer_pc)})
+        answer = (await employee.expect("signal"))["data"]["description"]
+        await employee_pc.setRemoteDescription(RTCSessionDescription(**answer))
+        got = await asyncio.wait_for(asyncio.gather(employee_got, customer_got), timeout=60)
+        assert list(got) == [FRAMES, FRAMES]
+        assert employee_pc.connectionState == "connected"
+        assert customer_pc.connectionState == "connected"
+    finally:
+        await employee_pc.close()
+        await customer_pc.close()
