@@ -2,7 +2,8 @@
 
 Keys (``P`` is the key prefix, ``desk:`` by default)::
 
-    P c:<id>        hash  customer: token name joined_at connected disc_at room pan confirmed holder
+    P c:<id>        hash  customer: token name joined_at connected disc_at room was_paired pan
+                          confirmed holder
     P tok:<token>   string -> customer id
     P customers     set of customer ids
     P queue         sorted set of waiting customer ids, score = place (front = lowest)
@@ -96,12 +97,13 @@ local function attach(k, kind, id, proc)
   if old[2] == '1' and old[1] and old[1] ~= proc then return old[1] end
   return nil
 end
-local function disconnect(id, now, grace, proc)
+local function disconnect(id, now, grace, waiting_grace, proc)
   local k, kind = member_key(id)
   if k == nil then return nil end
-  local m = redis.call('HMGET', k, 'connected', 'holder', 'room')
+  local m = redis.call('HMGET', k, 'connected', 'holder', 'room', 'was_paired')
   if m[1] ~= '1' or m[2] ~= proc then return nil end
   redis.call('HSET', k, 'connected', '0', 'disc_at', now)
+  if kind == 'c' and not m[4] then grace = waiting_grace end
   redis.call('ZADD', P .. 'deadlines', now + grace, kind .. ':' .. id)
   local peer = nil
   if m[3] then peer = peer_in(m[3], id) end
@@ -193,7 +195,7 @@ if redis.call('HEXISTS', ck, 'room') == 1 then return cjson.encode({err = 'alrea
 redis.call('ZREM', P .. 'queue', cid)
 redis.call('HSET', key('r', rid), 'customer', cid, 'employee', eid, 'started', now)
 redis.call('SADD', P .. 'rooms', rid)
-redis.call('HSET', ck, 'room', rid)
+redis.call('HSET', ck, 'room', rid, 'was_paired', '1')
 redis.call('HSET', ek, 'room', rid)
 return cjson.encode({room = view(rid)})
 """
@@ -216,8 +218,8 @@ return cjson.encode({peer = peer_in(rid, id)})
 """
 
 _DISCONNECT = r"""
-local id, now, grace, proc = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local d = disconnect(id, now, grace, proc)
+local id, now, proc = ARGV[2], tonumber(ARGV[3]), ARGV[6]
+local d = disconnect(id, now, tonumber(ARGV[4]), tonumber(ARGV[5]), proc)
 if d == nil then return cjson.encode({}) end
 return cjson.encode({dropped = d})
 """
@@ -253,14 +255,14 @@ return cjson.encode({expired = out})
 
 _REAP = r"""
 -- members held by server processes whose heartbeat ended: their grace periods start now
-local now, grace = tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, grace, waiting_grace = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local out = {}
 for _, proc in ipairs(redis.call('SMEMBERS', P .. 'procs')) do
   if redis.call('EXISTS', P .. 'alive:' .. proc) == 0 then
     redis.call('SREM', P .. 'procs', proc)
     for _, set in ipairs({'customers', 'employees'}) do
       for _, id in ipairs(redis.call('SMEMBERS', P .. set)) do
-        local d = disconnect(id, now, grace, proc)
+        local d = disconnect(id, now, grace, waiting_grace, proc)
         if d then table.insert(out, d) end
       end
     end

@@ -104,13 +104,17 @@ class RedisState:
         client: Redis,
         *,
         grace_s: float,
+        waiting_grace_s: float | None = None,
         proc_id: str,
         prefix: str = "desk:",
         new_id: Callable[[str], str] = default_new_id,
     ) -> None:
-        if grace_s <= 0:
-            raise ValueError(f"grace_s must be positive, got {grace_s}")
+        waiting_grace_s = grace_s if waiting_grace_s is None else waiting_grace_s
+        for name, value in (("grace_s", grace_s), ("waiting_grace_s", waiting_grace_s)):
+            if value <= 0:
+                raise ValueError(f"{name} must be positive, got {value}")
         self.grace_s = grace_s
+        self.waiting_grace_s = waiting_grace_s
         self.client = client
         self.proc_id = proc_id
         self.prefix = prefix
@@ -277,7 +281,9 @@ class RedisState:
         return peer
 
     async def disconnect(self, member_id: str, now: float) -> Dropped | None:
-        data = await self._run("disconnect", member_id, now, self.grace_s, self.proc_id)
+        data = await self._run(
+            "disconnect", member_id, now, self.grace_s, self.waiting_grace_s, self.proc_id
+        )
         dropped = data.get("dropped")
         return None if dropped is None else _dropped(dropped)[1]
 
@@ -295,7 +301,7 @@ class RedisState:
 
     async def reap(self, now: float) -> list[tuple[str, Dropped]]:
         """Start the grace periods of members held by processes whose heartbeat ended."""
-        data = await self._run("reap", now, self.grace_s)
+        data = await self._run("reap", now, self.grace_s, self.waiting_grace_s)
         return [_dropped(d) for d in _list(data["dropped"])]
 
     async def lost_data(self) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from desk_harness import GRACE, Harness, counting_ids, memory_harness
+from desk_harness import GRACE, WAITING_GRACE, Harness, counting_ids, memory_harness
 from live_server import Live, ServerFactory, make_settings
 from postgres_server import PostgresServer, running_postgres
 from redis_server import RedisServer
@@ -66,7 +66,13 @@ async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
     server: RedisServer = request.getfixturevalue("redis_server")
     client = connect_redis(server.url)
     await client.flushdb()
-    state = RedisState(client, grace_s=GRACE, proc_id="p_test", new_id=counting_ids())
+    state = RedisState(
+        client,
+        grace_s=GRACE,
+        waiting_grace_s=WAITING_GRACE,
+        proc_id="p_test",
+        new_id=counting_ids(),
+    )
     yield Harness(state, RedisImageStore(client), remote=True)
     await client.aclose()
 
