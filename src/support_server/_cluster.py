@@ -38,7 +38,8 @@ class Cluster(Protocol):
         ...
 
     async def state_lost(self) -> bool:
-        """Whether the shared state was lost since the last call (Redis restarted empty)."""
+        """Whether this process's members' state was lost since the last call: Redis came
+        back empty, or this process stalled past its heartbeat and may have been reaped."""
         ...
 
     async def stop(self) -> None: ...

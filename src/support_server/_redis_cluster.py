@@ -6,7 +6,9 @@ published only to the channel of the process holding that member's socket (the l
 records the ``holder``; one Lua script looks it up and publishes). A broadcast channel carries
 what every process must hear: the queue changed, or a member attached somewhere (an older socket
 of theirs elsewhere closes as replaced). Each process also refreshes a heartbeat key; any
-process finding a dead one's heartbeat gone starts the grace periods of its members.
+process finding a dead one's heartbeat gone starts the grace periods of its members. A process
+that was only stalled past its heartbeat closes its sockets (1001) when it wakes, so that its
+members reconnect and resume rather than sit on sockets the cluster thinks are gone.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ logger = logging.getLogger(f"{LOGGER_NAME}.cluster")
 
 HEARTBEAT_S = 1.0
 """How often a process says it is alive; it counts as dead after ``HEARTBEAT_TTL_S``."""
-HEARTBEAT_TTL_S = 3.0
+HEARTBEAT_TTL_S = 10.0
 _RETRY_MAX_S = 2.0
 
 
@@ -45,6 +47,7 @@ class RedisCluster:
         self.state = state
         self.proc_id = state.proc_id
         self.tick_s = HEARTBEAT_S
+        self._lapsed = False
         self._own = state.key("proc", self.proc_id)
         self._all = state.key("all")
         self._listener: asyncio.Task[None] | None = None
@@ -112,11 +115,14 @@ class RedisCluster:
             raise StateUnavailable() from exc
 
     async def tick(self, now: float) -> list[tuple[str, Dropped]]:
-        await self.state.heartbeat(HEARTBEAT_TTL_S)
+        if await self.state.heartbeat(HEARTBEAT_TTL_S):
+            log_event(logger, logging.WARNING, "heartbeat_lapsed", process=self.proc_id)
+            self._lapsed = True
         return await self.state.reap(now)
 
     async def state_lost(self) -> bool:
-        return await self.state.lost_data()
+        lapsed, self._lapsed = self._lapsed, False
+        return await self.state.lost_data() or lapsed
 
     async def stop(self) -> None:
         if self._listener is not None:

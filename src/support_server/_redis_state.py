@@ -120,6 +120,7 @@ class RedisState:
         self.prefix = prefix
         self._new_id = new_id
         self._epoch: str | None = None
+        self._beating = False
         self._scripts: dict[str, AsyncScript] = {
             name: client.register_script(source) for name, source in SCRIPTS.items()
         }
@@ -295,9 +296,17 @@ class RedisState:
 
     # ----------------------------------------------------------- processes
 
-    async def heartbeat(self, ttl_s: float) -> None:
-        """Say that this process is alive for ``ttl_s`` more seconds."""
-        await self._redis(self.client.set(self.key("alive", self.proc_id), 1, px=int(ttl_s * 1000)))
+    async def heartbeat(self, ttl_s: float) -> bool:
+        """Say that this process is alive for ``ttl_s`` more seconds.
+
+        Return whether the previous heartbeat had already run out (this process was stalled
+        so long that others may have taken it for dead and started its members' grace).
+        """
+        key = self.key("alive", self.proc_id)
+        previous = await self._redis(self.client.set(key, 1, px=int(ttl_s * 1000), get=True))
+        lapsed = self._beating and previous is None
+        self._beating = True
+        return lapsed
 
     async def reap(self, now: float) -> list[tuple[str, Dropped]]:
         """Start the grace periods of members held by processes whose heartbeat ended."""

@@ -68,7 +68,7 @@ class ServerProcess(Endpoint):
         server.wait_ready()
         return server
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+    def wait_ready(self, timeout: float = 180.0) -> None:
         """Wait until ``/readyz`` answers 200."""
         deadline = time.monotonic() + timeout
         while True:

@@ -15,6 +15,8 @@ from server_process import ServerProcess, server_env
 from test_aiortc import FRAMES, collect_frames, description
 from test_signaling import closed_with
 
+from support_server._redis_cluster import HEARTBEAT_TTL_S
+
 GRACE_S = 8.0
 
 
@@ -95,7 +97,7 @@ async def test_members_of_a_dead_process_expire_once(
     await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
     await employee.expect("paired")
     a.kill()
-    await employee.expect("peer_reconnecting", timeout=10)
+    await employee.expect("peer_reconnecting", timeout=HEARTBEAT_TTL_S + 10)
     await employee.expect("customer_left", timeout=GRACE_S + 10)
     await employee.nothing(wait=2, skip=("queue",))
 
