@@ -12,7 +12,7 @@ from sanic.response import BaseHTTPResponse
 
 from ._accounts import AccountStore
 from ._admission import AddressLimits
-from ._auth import auth_blueprint
+from ._auth import auth_blueprint, session_employee
 from ._context import AppContext, SupportApp
 from ._desk import Desk
 from ._health import health_blueprint
@@ -30,6 +30,7 @@ from ._proxy import original_scheme, parse_networks
 from ._ratelimit import KeyedRateLimiter
 from ._redis_cluster import RedisCluster
 from ._redis_state import RedisImageStore, RedisState, connect_redis
+from ._session_watch import SessionWatch
 from ._settings import Settings
 from ._signaling import signaling_blueprint
 from ._state import StateUnavailable
@@ -232,10 +233,16 @@ def setup_state(app: SupportApp) -> None:
         app.ctx.accounts = AccountStore(app.ctx.db)
         app.ctx.desk = _make_desk(app)
         await app.ctx.desk.start()
+        accounts = app.ctx.accounts
+        app.ctx.session_watch = SessionWatch(
+            lambda token: session_employee(accounts, token), interval_s=settings.session_check_s
+        )
+        app.ctx.session_watch.start()
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 
     @app.before_server_stop
     async def close_state(app: SupportApp) -> None:
+        await app.ctx.session_watch.close()
         await app.ctx.desk.shutdown()
         if app.ctx.redis is not None:
             await app.ctx.redis.aclose()

@@ -9,16 +9,21 @@ from typing import Any
 from sanic import Blueprint, HTTPResponse
 from sanic.response import empty, json
 
-from ._accounts import Employee
+from ._accounts import AccountStore, Employee
 from ._context import AppRequest
 from ._http import SESSION_COOKIE, error_response, session_token
 from ._logging import LOGGER_NAME, log_event
 from ._proxy import client_address, original_scheme
 
-__all__ = ["auth_blueprint", "current_employee"]
+__all__ = ["auth_blueprint", "current_employee", "session_employee"]
 
 logger = logging.getLogger(f"{LOGGER_NAME}.auth")
 auth_blueprint = Blueprint("auth", url_prefix="/api/auth")
+
+
+async def session_employee(accounts: AccountStore, token: str) -> Employee | None:
+    """The employee whose live login ``token`` is, else ``None``."""
+    return await accounts.employee_for_token(token, now=time.time())
 
 
 async def current_employee(request: AppRequest, token: str | None = None) -> Employee | None:
@@ -26,7 +31,7 @@ async def current_employee(request: AppRequest, token: str | None = None) -> Emp
     token = token if token is not None else session_token(request)
     if token is None:
         return None
-    return await request.app.ctx.accounts.employee_for_token(token, now=time.time())
+    return await session_employee(request.app.ctx.accounts, token)
 
 
 @auth_blueprint.post("/login")
@@ -91,10 +96,12 @@ async def login(request: AppRequest) -> HTTPResponse:
 
 @auth_blueprint.post("/logout")
 async def logout(request: AppRequest) -> HTTPResponse:
-    """End the session of the token or cookie sent (if any) and clear the cookie."""
+    """End the session of the token or cookie sent (if any), and its open sockets at once, and
+    clear the cookie."""
     token = session_token(request)
     if token is not None:
         await request.app.ctx.accounts.end_session(token)
+        request.app.ctx.session_watch.logged_out(token)
     response = empty(status=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -17,6 +17,7 @@ from ._metrics import DeskMetrics
 from ._ocr import OcrPool, ReaderFactory
 from ._proxy import IpNetwork
 from ._ratelimit import KeyedRateLimiter
+from ._session_watch import SessionWatch
 from ._settings import Settings
 from ._throttle import LoginThrottle
 
@@ -37,6 +38,7 @@ class AppContext:
     metrics_networks: tuple[IpNetwork, ...]
     desk: Desk = field(init=False)
     db: AsyncEngine = field(init=False)
+    session_watch: SessionWatch = field(init=False)
     redis: Redis | None = None
     """The shared Redis client in cluster mode (``SUPPORT_REDIS_URL``), else ``None``."""
     accounts: AccountStore = field(init=False)

@@ -65,6 +65,7 @@ class Settings:
     header_timeout_s: float = 10.0
     body_timeout_s: float = 120.0
     session_ttl_s: int = 43_200
+    session_check_s: float = 5.0
     login_max_failures: int = 3
     login_account_max_failures: int = 50
     metrics_token: str | None = field(default=None, repr=False)
@@ -103,6 +104,7 @@ class Settings:
             "header_timeout_s",
             "body_timeout_s",
             "session_ttl_s",
+            "session_check_s",
             "login_max_failures",
             "login_account_max_failures",
         )
@@ -267,6 +269,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "header_timeout_s": _float,
     "body_timeout_s": _float,
     "session_ttl_s": _int,
+    "session_check_s": _float,
     "login_max_failures": _int,
     "login_account_max_failures": _int,
     "metrics_token": _optional_str,

@@ -13,10 +13,11 @@ from websockets.exceptions import ConnectionClosed
 
 from ._accounts import Employee
 from ._admission import AddressLimits
-from ._auth import current_employee
+from ._auth import session_employee
 from ._connections import Connection
 from ._context import AppRequest
 from ._desk import Desk
+from ._http import session_token
 from ._logging import LOGGER_NAME, log_event
 from ._messages import (
     CUSTOMER_TYPES,
@@ -209,20 +210,36 @@ async def _handle_customer(
 
 
 async def employee_socket(request: AppRequest, ws: WebsocketImplProtocol) -> None:
-    """One employee's signaling socket (login required)."""
+    """One employee's signaling socket: it lives only as long as the login it was opened with
+    (checked before every message and every ``SUPPORT_SESSION_CHECK_S``)."""
+    ctx = request.app.ctx
+    watch = ctx.session_watch
+    watched: Connection | None = None
 
     async def start(conn: Connection) -> _Handler | None:
-        desk = request.app.ctx.desk
-        employee = await current_employee(request)
-        if employee is None:
+        nonlocal watched
+        token = session_token(request)
+        employee = None if token is None else await session_employee(ctx.accounts, token)
+        if token is None or employee is None:
             log_event(logger, logging.WARNING, "ws_unauthorized")
             conn.error("unauthorized", "Log in as an employee first.")
             conn.close(CloseCode.UNAUTHORIZED, "unauthorized")
             return None
-        await desk.employee_connect(employee.id, employee.name, conn)
-        return lambda message: _handle_employee(desk, employee, message)
+        watch.add(conn, employee.id, token)
+        watched = conn
+        await ctx.desk.employee_connect(employee.id, employee.name, conn)
 
-    await _serve(request, ws, "employee", EMPLOYEE_TYPES, start)
+        async def handle(message: Message) -> None:
+            if await watch.still_valid(conn):
+                await _handle_employee(ctx.desk, employee, message)
+
+        return handle
+
+    try:
+        await _serve(request, ws, "employee", EMPLOYEE_TYPES, start)
+    finally:
+        if watched is not None:
+            watch.discard(watched)
 
 
 async def _handle_employee(desk: Desk, employee: Employee, message: Message) -> None:
