@@ -20,10 +20,12 @@ from ._metrics import DeskMetrics
 from ._outbound import CloseCode, Delivery, Message, dumps, error_message
 from ._ratelimit import TokenBucket
 
-__all__ = ["MAX_OUTBOX", "Connection", "Sockets"]
+__all__ = ["DEFAULT_MAX_OUTBOX_BYTES", "MAX_OUTBOX", "Connection", "Sockets"]
 
 MAX_OUTBOX = 2_000
-"""A socket this far behind is closed rather than buffered without bound."""
+"""A socket this many messages behind is closed rather than buffered without bound."""
+DEFAULT_MAX_OUTBOX_BYTES = 4_000_000
+"""... or this many bytes behind (``SUPPORT_WS_MAX_OUTBOX_BYTES``)."""
 
 logger = logging.getLogger(f"{LOGGER_NAME}.signaling")
 
@@ -35,17 +37,29 @@ class _Close:
 
 
 @dataclass(slots=True)
-class _Snapshot:
-    """A queue broadcast: replaced in place by a newer one while it is the unsent tail."""
+class _Frame:
+    """A text frame waiting in the outbox and its size in bytes (UTF-8).
+
+    A ``snapshot`` (a queue broadcast) is replaced in place by a newer one while it is the
+    unsent tail.
+    """
 
     text: str
+    size: int
+    snapshot: bool
 
 
 class Connection:
     """One WebSocket: an outbox with a writer task, a rate limiter, and its member id."""
 
     def __init__(
-        self, ws: WebsocketImplProtocol, role: str, *, rate_per_s: float, metrics: DeskMetrics
+        self,
+        ws: WebsocketImplProtocol,
+        role: str,
+        *,
+        rate_per_s: float,
+        metrics: DeskMetrics,
+        max_outbox_bytes: int = DEFAULT_MAX_OUTBOX_BYTES,
     ) -> None:
         self.ws = ws
         self.role = role
@@ -54,7 +68,9 @@ class Connection:
         self.bucket = TokenBucket(rate_per_s, max(1.0, 2 * rate_per_s))
         self.finished = False
         """Set when the member left on purpose or was replaced: no grace period follows."""
-        self._outbox: deque[str | _Snapshot | _Close] = deque()
+        self._max_outbox_bytes = max_outbox_bytes
+        self._outbox: deque[_Frame | _Close] = deque()
+        self._outbox_bytes = 0
         self._wakeup = asyncio.Event()
         self._closing = False
         self._writer = asyncio.get_running_loop().create_task(self._write_loop())
@@ -68,19 +84,39 @@ class Connection:
 
         A ``snapshot`` (queue state) replaces an older snapshot still waiting at the tail of
         the outbox, so a slow reader gets the latest queue once instead of every version;
-        the order relative to other messages is unchanged.
+        the order relative to other messages is unchanged. A reader so slow that its outbox
+        holds ``MAX_OUTBOX`` messages or ``max_outbox_bytes`` bytes is cut off (``1008``).
         """
         if self._closing:
             return
-        if snapshot and self._outbox and isinstance(self._outbox[-1], _Snapshot):
-            self._outbox[-1].text = text
+        size = len(text.encode())
+        tail = self._outbox[-1] if self._outbox else None
+        if snapshot and isinstance(tail, _Frame) and tail.snapshot:
+            self._outbox_bytes += size - tail.size
+            tail.text, tail.size = text, size
+        else:
+            self._outbox.append(_Frame(text, size, snapshot))
+            self._outbox_bytes += size
+        if len(self._outbox) > MAX_OUTBOX or self._outbox_bytes > self._max_outbox_bytes:
+            self._cut_off()
             return
-        if len(self._outbox) >= MAX_OUTBOX:
-            log_event(logger, logging.WARNING, "ws_slow_consumer", role=self.role)
-            self.close(CloseCode.TOO_SLOW, "too slow")
-            return
-        self._outbox.append(_Snapshot(text) if snapshot else text)
         self._wakeup.set()
+
+    def _cut_off(self) -> None:
+        """Drop everything queued and fail the connection at once (the reader is stuck)."""
+        log_event(
+            logger,
+            logging.WARNING,
+            "ws_slow_consumer",
+            role=self.role,
+            messages=len(self._outbox),
+            bytes=self._outbox_bytes,
+        )
+        self._closing = True
+        self._outbox.clear()
+        self._outbox_bytes = 0
+        self._writer.cancel()
+        self.ws.fail_connection(CloseCode.TOO_SLOW, "too slow")
 
     def send(self, message: Message) -> None:
         self.send_text(dumps(message))
@@ -119,7 +155,8 @@ class Connection:
                 if isinstance(item, _Close):
                     await self.ws.close(item.code, item.reason)
                     return
-                await self.ws.send(item.text if isinstance(item, _Snapshot) else item)
+                self._outbox_bytes -= item.size
+                await self.ws.send(item.text)
                 self.metrics.message_out(self.role)
         except asyncio.CancelledError:
             raise

@@ -61,6 +61,7 @@ class Settings:
     turn_ttl_s: int = 86_400
     ws_rate_per_s: float = 20.0
     ws_max_frame_bytes: int = 65_536
+    ws_max_outbox_bytes: int = 4_000_000
     upload_rate_per_min: int = 20
     header_timeout_s: float = 10.0
     body_timeout_s: float = 120.0
@@ -100,6 +101,7 @@ class Settings:
             "turn_ttl_s",
             "ws_rate_per_s",
             "ws_max_frame_bytes",
+            "ws_max_outbox_bytes",
             "upload_rate_per_min",
             "header_timeout_s",
             "body_timeout_s",
@@ -265,6 +267,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "turn_ttl_s": _int,
     "ws_rate_per_s": _float,
     "ws_max_frame_bytes": _int,
+    "ws_max_outbox_bytes": _int,
     "upload_rate_per_min": _int,
     "header_timeout_s": _float,
     "body_timeout_s": _float,

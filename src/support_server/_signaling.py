@@ -108,7 +108,13 @@ async def _serve(
     desk = request.app.ctx.desk
     settings = request.app.ctx.settings
     metrics = request.app.ctx.metrics
-    conn = Connection(ws, role, rate_per_s=settings.ws_rate_per_s, metrics=metrics)
+    conn = Connection(
+        ws,
+        role,
+        rate_per_s=settings.ws_rate_per_s,
+        metrics=metrics,
+        max_outbox_bytes=settings.ws_max_outbox_bytes,
+    )
     join_by = time.monotonic() + settings.ws_join_timeout_s
     try:
         handle = await start(conn) if _check_origin(request, conn) else None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from live_server import Client, Live
+from live_server import Client, Live, ServerFactory
+from test_signaling import CANDIDATE, closed_with
 
 
 async def test_error_frames_never_echo_a_long_type(live: Live) -> None:
@@ -65,3 +66,26 @@ async def test_join_keeps_names_in_any_script(live: Live) -> None:
     queue = await employee.expect("queue", where=lambda m: len(m["customers"]) == len(names))
     shown = [c["name"] for c in queue["customers"]]
     assert shown == ["आशा राव", "ஆஷா ராவ்", "José Ñúñez", "Zo\u00eb"]
+
+
+async def test_a_reader_that_stops_reading_is_cut_off_alone(start_server: ServerFactory) -> None:
+    """Past the outbox byte cap a stalled reader is closed (1008); other sockets carry on."""
+    live = await start_server(ws_max_outbox_bytes=200_000, ws_rate_per_s=1000.0)
+    sender = await live.customer("Sender")
+    stalled = await live.employee("priya", max_queue=1)
+    await stalled.send({"type": "pick", "customer_id": sender.seen[0]["customer_id"]})
+    await stalled.expect("paired")
+    other_customer = await live.customer("Bystander")
+    other_employee = await live.employee("ravi")
+    await other_employee.send(
+        {"type": "pick", "customer_id": other_customer.seen[0]["customer_id"]}
+    )
+    await other_employee.expect("paired")
+    blob = {"candidate": {"candidate": "x" * 50_000}}
+    for _ in range(300):  # 15 MB for a reader that reads nothing
+        await sender.send({"type": "signal", "data": blob})
+    await other_employee.send({"type": "signal", "data": CANDIDATE})
+    relayed = await other_customer.expect("signal", skip=("queue_position", "paired"))
+    assert relayed["data"] == CANDIDATE
+    assert await closed_with(stalled, timeout=15.0) == 1008
+    await sender.expect("peer_reconnecting", timeout=5.0, skip=("queue_position", "paired"))
