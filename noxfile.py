@@ -73,6 +73,15 @@ def web(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def migration(session: nox.Session) -> None:
+    """Draft the next database migration from the models: nox -s migration -- "what changed"."""
+    if len(session.posargs) != 1:
+        session.error('say what changed: nox -s migration -- "session records"')
+    _install_project(session, "server")
+    session.run("python", "-m", "support_server.db", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def e2e(session: nox.Session) -> None:
     """Build the UIs and run only the browser end-to-end tests in headless Chromium."""
     _install_project(session, "server", "test")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sqlite3
 import time
+import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from alembic.script import ScriptDirectory
 from postgres_server import PostgresServer
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,6 +27,8 @@ from support_server.db import (
     head_revision,
     upgrade,
 )
+from support_server.db._draft import draft_revision
+from support_server.db._migrate import MIGRATIONS
 
 PASSWORD = "correct horse battery"
 
@@ -165,3 +170,17 @@ def test_database_url_is_not_in_the_settings_repr() -> None:
     settings = Settings(database_url="postgresql://desk:s3cret@db.example/desk")
     assert "s3cret" not in repr(settings)
     assert settings.effective_database_url.endswith("@db.example/desk")
+
+
+async def test_a_drafted_migration_follows_the_newest(tmp_path: Path) -> None:
+    """The migration drafting tool writes the next numbered revision on top of the newest one."""
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = await draft_revision("session records", migrations)
+    after = int(head_revision()) + 1
+    assert path == migrations / "versions" / f"v{after:04d}_session_records.py"
+    script = ScriptDirectory(str(migrations)).get_revision("head")
+    assert script is not None
+    assert (script.revision, script.down_revision) == (f"{after:04d}", head_revision())

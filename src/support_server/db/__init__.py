@@ -3,6 +3,8 @@
 One async engine is made from the database URL (``SUPPORT_DATABASE_URL``: SQLite by default,
 PostgreSQL for a cluster); stores such as :class:`~support_server.AccountStore` take it.
 :func:`upgrade` brings the schema to the newest revision (the server does it at start).
+A new table or column goes into ``_models.py`` and a new revision into
+``migrations/versions``; ``nox -s migration -- "what changed"`` drafts it.
 """
 
 from __future__ import annotations

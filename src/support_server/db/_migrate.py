@@ -29,9 +29,10 @@ one after the other (the later ones then find nothing to do)."""
 _Step = Callable[[Config], None]
 
 
-def _config(connection: Connection | None = None) -> Config:
+def _config(connection: Connection | None = None, migrations: Path = MIGRATIONS) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
+    config.set_main_option("file_template", "v%%(rev)s_%%(slug)s")
     config.attributes["connection"] = connection
     return config
 
