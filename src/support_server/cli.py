@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import getpass
 import secrets
 import sys
@@ -139,6 +140,9 @@ def _serve(settings: Settings, reader_factory: ReaderFactory) -> int:
             flush=True,
         )
     app = create_app(settings, reader_factory=reader_factory)
+    # Everything imported so far lives as long as the process: keep the cyclic GC from walking
+    # it again and again (shorter pauses, and an exit in a moment instead of a full collection).
+    gc.freeze()
     app.run(
         host=settings.host,
         port=settings.port,
