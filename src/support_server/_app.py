@@ -29,6 +29,7 @@ from ._pan import pan_blueprint
 from ._proxy import original_scheme, parse_networks
 from ._ratelimit import KeyedRateLimiter
 from ._redis_cluster import RedisCluster
+from ._redis_limits import RedisLoginThrottle, RedisRateLimiter
 from ._redis_state import RedisImageStore, RedisState, connect_redis
 from ._session_watch import SessionWatch
 from ._settings import Settings
@@ -250,7 +251,11 @@ def setup_state(app: SupportApp) -> None:
 
 
 def _make_desk(app: SupportApp) -> Desk:
-    """The desk over Redis when ``redis_url`` is set (cluster mode), else over memory."""
+    """The desk over Redis when ``redis_url`` is set (cluster mode), else over memory.
+
+    In cluster mode the login back-off and the upload rate limit move to Redis too, so that a
+    client cannot multiply its budget by spreading requests over several processes.
+    """
     settings = app.ctx.settings
 
     def ice(member_id: str, now: float) -> list[dict[str, Any]]:
@@ -262,6 +267,15 @@ def _make_desk(app: SupportApp) -> Desk:
         images = MemoryImageStore(budget=settings.image_memory_bytes)
         return Desk(hub, images, ice=ice, max_waiting=settings.max_waiting, metrics=app.ctx.metrics)
     client = app.ctx.redis = connect_redis(settings.redis_url)
+    app.ctx.login_throttle = RedisLoginThrottle(
+        client,
+        max_failures=settings.login_max_failures,
+        account_max_failures=settings.login_account_max_failures,
+    )
+    per_min = settings.upload_rate_per_min
+    app.ctx.upload_limiter = RedisRateLimiter(
+        client, rate=per_min / 60.0, burst=per_min, name="upload"
+    )
     shared = RedisState(
         client, grace_s=grace_s, waiting_grace_s=waiting_grace_s, proc_id=default_new_id("p")
     )

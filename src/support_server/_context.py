@@ -16,7 +16,7 @@ from ._desk import Desk
 from ._metrics import DeskMetrics
 from ._ocr import OcrPool, ReaderFactory
 from ._proxy import IpNetwork
-from ._ratelimit import KeyedRateLimiter
+from ._ratelimit import KeyedLimiter
 from ._session_watch import SessionWatch
 from ._settings import Settings
 from ._throttle import LoginThrottle
@@ -32,7 +32,7 @@ class AppContext:
     reader_factory: ReaderFactory
     login_throttle: LoginThrottle
     trusted_proxies: tuple[IpNetwork, ...]
-    upload_limiter: KeyedRateLimiter
+    upload_limiter: KeyedLimiter
     address_limits: AddressLimits
     metrics: DeskMetrics
     metrics_networks: tuple[IpNetwork, ...]

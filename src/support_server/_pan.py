@@ -118,7 +118,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
         customer_id = await desk.state.room_customer(employee.id)
     if caller is None:  # pragma: no cover - both branches set it
         return error_response(401, "unauthorized", "Unknown caller.")
-    allowed, retry = ctx.upload_limiter.allow(caller, time.monotonic())
+    allowed, retry = await ctx.upload_limiter.check(caller)
     if not allowed:
         wait = max(1, round(retry))
         return error_response(

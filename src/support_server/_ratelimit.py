@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Protocol
 
-__all__ = ["KeyedRateLimiter", "TokenBucket"]
+__all__ = ["KeyedLimiter", "KeyedRateLimiter", "TokenBucket"]
+
+
+class KeyedLimiter(Protocol):
+    """A rate limit per key (e.g. per uploader), in memory or shared through Redis."""
+
+    async def check(self, key: str) -> tuple[bool, float]:
+        """Count one event of ``key``; return ``(allowed, retry_after_seconds)``."""
+        ...
 
 
 @dataclass(slots=True)
@@ -49,6 +59,9 @@ class KeyedRateLimiter:
         self._burst = burst
         self._max_keys = max_keys
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+
+    async def check(self, key: str) -> tuple[bool, float]:
+        return self.allow(key, time.monotonic())
 
     def allow(self, key: str, now: float) -> tuple[bool, float]:
         """Return ``(allowed, retry_after_seconds)`` for one event of ``key``."""

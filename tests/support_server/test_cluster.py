@@ -13,6 +13,7 @@ from live_server import Client, Live, ServerFactory
 from redis_server import RedisServer
 from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with
 
+from support_server._redis_limits import RedisLoginThrottle
 from support_server._redis_state import connect_redis
 
 GRACE_S = 1.0
@@ -235,3 +236,44 @@ async def test_redis_down_then_back(
         await again.expect_error("resume_failed")
     finally:
         redis.stop()
+
+
+async def test_login_back_off_holds_across_processes(pair_of_servers: tuple[Live, Live]) -> None:
+    """Wrong passwords spread over A and B count together: the next try is refused (429)."""
+    a, b = pair_of_servers
+    for server in (a, b):  # lock-outs of a minute: a slow machine cannot outwait one
+        assert isinstance(server.app.ctx.login_throttle, RedisLoginThrottle)
+        assert server.app.ctx.redis is not None
+        server.app.ctx.login_throttle = RedisLoginThrottle(
+            server.app.ctx.redis, max_failures=3, base_s=60.0
+        )
+    await a.add_employee("priya")
+    codes = []
+    for server in (a, b, a, b):
+        async with server.http() as http:
+            response = await http.post(
+                "/api/auth/login", json={"username": "priya", "password": "wrong password"}
+            )
+        codes.append(response.status_code)
+    assert codes[:3] == [401, 401, 401]
+    assert codes[3] == 429
+
+
+async def test_upload_rate_limit_holds_across_processes(
+    start_server: ServerFactory, redis_url: str
+) -> None:
+    """A customer's upload budget is shared: uploads on A use up what B allows."""
+    a = await start_server(redis_url=redis_url, upload_rate_per_min=2)
+    b = await start_server(redis_url=redis_url, upload_rate_per_min=2)
+    customer = await a.customer()
+    token = (await welcome_of(customer))["token"]
+    statuses = []
+    for server in (a, a, b):
+        async with server.http() as http:
+            response = await http.post(
+                "/api/pan/extract",
+                content=b"\xff\xd8\xff fake jpeg",
+                headers={"Authorization": f"Bearer {token}", "Content-Type": "image/jpeg"},
+            )
+        statuses.append(response.status_code)
+    assert statuses == [200, 200, 429]
