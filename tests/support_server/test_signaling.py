@@ -231,8 +231,10 @@ async def test_resume_replaces_older_socket(live: Live) -> None:
     await again.expect("pong")
 
 
-async def test_employee_drop_and_reconnect_keeps_room(live: Live) -> None:
+async def test_employee_drop_and_reconnect_keeps_room(start_server: ServerFactory) -> None:
     """An employee whose connection dies reconnects into the same room in time."""
+    # a grace long enough for a fresh login on a busy machine (the default test grace is 1 s)
+    live = await start_server(reconnect_grace_s=30.0)
     customer, employee, cid = await pair(live)
     employee.ws.transport.abort()
     await customer.expect("peer_reconnecting", skip=())
