@@ -26,6 +26,7 @@ from ._metrics_route import metrics_blueprint
 from ._ocr import OcrConfig, OcrPool, ReaderFactory, default_reader_factory
 from ._origin import cross_site_refusal
 from ._pan import pan_blueprint
+from ._periodic import Periodic
 from ._proxy import original_scheme, parse_networks
 from ._ratelimit import KeyedRateLimiter
 from ._redis_cluster import RedisCluster
@@ -235,15 +236,19 @@ def setup_state(app: SupportApp) -> None:
         app.ctx.desk = _make_desk(app)
         await app.ctx.desk.start()
         accounts = app.ctx.accounts
-        app.ctx.session_watch = SessionWatch(
-            lambda token: session_employee(accounts, token), interval_s=settings.session_check_s
-        )
-        app.ctx.session_watch.start()
+        app.ctx.session_watch = watch = SessionWatch(lambda t: session_employee(accounts, t))
+        app.ctx.background = [Periodic("session_sweep", watch.sweep, settings.session_check_s)]
+        if settings.turn_secret and settings.turn_urls:
+            renew = Periodic("ice_renewal", app.ctx.desk.renew_ice, settings.turn_ttl_s / 2)
+            app.ctx.background.append(renew)
+        for job in app.ctx.background:
+            job.start()
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
 
     @app.before_server_stop
     async def close_state(app: SupportApp) -> None:
-        await app.ctx.session_watch.close()
+        for job in app.ctx.background:
+            await job.close()
         await app.ctx.desk.shutdown()
         if app.ctx.redis is not None:
             await app.ctx.redis.aclose()
@@ -258,8 +263,8 @@ def _make_desk(app: SupportApp) -> Desk:
     """
     settings = app.ctx.settings
 
-    def ice(member_id: str, now: float) -> list[dict[str, Any]]:
-        return ice_servers(settings, member_id, now)
+    def ice(member_id: str, now: float, *, relay: bool = True) -> list[dict[str, Any]]:
+        return ice_servers(settings, member_id, now, relay=relay)
 
     grace_s, waiting_grace_s = settings.reconnect_grace_s, settings.waiting_grace_s
     if settings.redis_url is None:

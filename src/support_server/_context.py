@@ -15,6 +15,7 @@ from ._admission import AddressLimits
 from ._desk import Desk
 from ._metrics import DeskMetrics
 from ._ocr import OcrPool, ReaderFactory
+from ._periodic import Periodic
 from ._proxy import IpNetwork
 from ._ratelimit import KeyedLimiter
 from ._session_watch import SessionWatch
@@ -39,6 +40,7 @@ class AppContext:
     desk: Desk = field(init=False)
     db: AsyncEngine = field(init=False)
     session_watch: SessionWatch = field(init=False)
+    background: list[Periodic] = field(init=False)
     redis: Redis | None = None
     """The shared Redis client in cluster mode (``SUPPORT_REDIS_URL``), else ``None``."""
     accounts: AccountStore = field(init=False)

@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from . import _outbound as out
 from ._cluster import Cluster
@@ -44,13 +44,18 @@ QUEUE_BYTES_PER_S = 25_000_000
 """Queue broadcasts are spaced so that they send at most about this many bytes per second: a
 long queue watched by many employees is re-sent less often (up to ``QUEUE_FLUSH_MAX_S``)."""
 
-IceServers = Callable[[str, float], list[Message]]
-"""``ice(member_id, now)``: the ``ice_servers`` list for a member's ``welcome``."""
+
+class IceServers(Protocol):
+    """``ice(member_id, now, relay=...)``: a member's ``ice_servers`` list, with TURN (relay)
+    servers and their credentials only if ``relay``."""
+
+    def __call__(self, member_id: str, now: float, *, relay: bool = True) -> list[Message]: ...
+
 
 logger = logging.getLogger(f"{LOGGER_NAME}.desk")
 
 
-def _no_ice(member_id: str, now: float) -> list[Message]:
+def _no_ice(member_id: str, now: float, *, relay: bool = True) -> list[Message]:
     return []
 
 
@@ -140,7 +145,7 @@ class Desk:
             log_event(logger, logging.INFO, "customer_resumed", customer=customer_id)
         outcome = Outcome()
         if room is not None:
-            outcome.send(customer_id, out.paired_for_customer(room.room_id, room.employee_name))
+            outcome.send(customer_id, self._paired_for_customer(room, now))
             outcome.send(room.employee_id, out.peer_reconnected())
         else:
             position = await self.state.position(customer_id)
@@ -218,7 +223,7 @@ class Desk:
         room = await self.state.pick(employee_id, customer_id, now)
         self.metrics.picked(now - room.customer_joined_at)
         outcome = Outcome(queue_changed=True)
-        outcome.send(customer_id, out.paired_for_customer(room.room_id, room.employee_name))
+        outcome.send(customer_id, self._paired_for_customer(room, now))
         outcome.merge(_paired_for_employee(room))
         if not room.customer_connected:
             outcome.send(employee_id, out.peer_reconnecting())
@@ -271,6 +276,17 @@ class Desk:
         if expired:
             log_event(logger, logging.INFO, "grace_expired", members=len(expired))
         return await self.apply(outcome, deadlines=True)
+
+    async def renew_ice(self) -> None:
+        """Send fresh ``ice_servers`` (TURN credentials) to every member here who may relay:
+        employees, and customers in a room. Run at least every half credential lifetime."""
+        now = self.clock()
+        for conn in self.sockets.all():
+            member_id = conn.member_id
+            if member_id is None:
+                continue
+            if conn.role == "employee" or await self.state.room_of(member_id) is not None:
+                conn.send(out.ice_servers_message(self._ice(member_id, now)))
 
     # ---------------------------------------------------------------- queries
 
@@ -479,8 +495,12 @@ class Desk:
         self, conn: Connection, customer_id: str, token: str, *, resumed: bool, now: float
     ) -> None:
         await self._attach(customer_id, conn)
-        ice = self._ice(customer_id, now)
+        ice = self._ice(customer_id, now, relay=False)  # TURN only once paired
         conn.send(out.customer_welcome(customer_id, token, resumed=resumed, ice_servers=ice))
+
+    def _paired_for_customer(self, room: RoomView, now: float) -> Message:
+        ice = self._ice(room.customer_id, now)
+        return out.paired_for_customer(room.room_id, room.employee_name, ice)
 
 
 def _dropped_outcome(dropped: list[tuple[str, Dropped]]) -> Outcome:

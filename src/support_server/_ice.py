@@ -1,4 +1,5 @@
-"""ICE servers for ``welcome``: STUN/TURN URLs and TURN REST-API credentials."""
+"""ICE servers for ``welcome``, ``paired`` and ``ice_servers``: STUN/TURN URLs and TURN
+REST-API credentials."""
 
 from __future__ import annotations
 
@@ -19,12 +20,17 @@ def turn_credentials(secret: str, member_id: str, expires_at: int) -> tuple[str,
     return username, base64.b64encode(digest).decode("ascii")
 
 
-def ice_servers(settings: Settings, member_id: str, now: float) -> list[dict[str, Any]]:
-    """Return the ``RTCIceServer`` list for one member."""
+def ice_servers(
+    settings: Settings, member_id: str, now: float, *, relay: bool = True
+) -> list[dict[str, Any]]:
+    """Return the ``RTCIceServer`` list for one member; TURN (relay) servers only if ``relay``.
+
+    TURN credentials are valid for ``turn_ttl_s`` from ``now``.
+    """
     servers: list[dict[str, Any]] = []
     if settings.stun_urls:
         servers.append({"urls": list(settings.stun_urls)})
-    if settings.turn_urls:
+    if settings.turn_urls and relay:
         turn: dict[str, Any] = {"urls": list(settings.turn_urls)}
         if settings.turn_secret:
             username, credential = turn_credentials(

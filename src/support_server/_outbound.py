@@ -27,6 +27,7 @@ __all__ = [
     "employee_left",
     "employee_welcome",
     "error_message",
+    "ice_servers_message",
     "iso_utc",
     "paired_for_customer",
     "paired_for_employee",
@@ -136,8 +137,18 @@ def queue(entries: list[Message]) -> Message:
     return {"type": "queue", "customers": entries}
 
 
-def paired_for_customer(room_id: str, employee_name: str) -> Message:
-    return {"type": "paired", "room_id": room_id, "employee": {"name": employee_name}}
+def paired_for_customer(room_id: str, employee_name: str, ice_servers: list[Message]) -> Message:
+    return {
+        "type": "paired",
+        "room_id": room_id,
+        "employee": {"name": employee_name},
+        "ice_servers": ice_servers,
+    }
+
+
+def ice_servers_message(ice_servers: list[Message]) -> Message:
+    """Fresh ICE servers (TURN credentials) before the previous ones expire."""
+    return {"type": "ice_servers", "ice_servers": ice_servers}
 
 
 def paired_for_employee(room_id: str, customer_id: str, name: str, pan_status: str) -> Message:

@@ -3,15 +3,13 @@
 An employee socket is opened with a login token. The login can end while the socket is open:
 a logout here (ended at once), or elsewhere, such as ``support-server employee remove`` or
 ``employee passwd`` run in another process, or the session's expiry. :class:`SessionWatch`
-keeps each employee socket's token, re-checks it before every message the employee sends, and
-re-checks all of them every ``interval_s`` seconds. A socket whose login has ended gets an
-``unauthorized`` error and is closed with ``4401``.
+keeps each employee socket's token and re-checks it before every message the employee sends;
+:meth:`SessionWatch.sweep`, run every ``SUPPORT_SESSION_CHECK_S``, re-checks all of them. A
+socket whose login has ended gets an ``unauthorized`` error and is closed with ``4401``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -38,13 +36,9 @@ class _Login:
 class SessionWatch:
     """The login behind each open employee socket of this process."""
 
-    def __init__(self, check: SessionCheck, *, interval_s: float) -> None:
-        if interval_s <= 0:
-            raise ValueError(f"interval_s must be positive, got {interval_s}")
+    def __init__(self, check: SessionCheck) -> None:
         self._check = check
-        self.interval_s = interval_s
         self._logins: dict[Connection, _Login] = {}
-        self._task: asyncio.Task[None] | None = None
 
     def add(self, conn: Connection, employee_id: str, token: str) -> None:
         """Watch ``conn``, opened by ``employee_id`` with login ``token``."""
@@ -75,27 +69,6 @@ class SessionWatch:
         for conn, login in list(self._logins.items()):
             if login.token == token:
                 self._end(conn, "logged_out")
-
-    def start(self) -> None:
-        """Start sweeping every ``interval_s`` seconds (until :meth:`close`)."""
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def close(self) -> None:
-        """Stop sweeping."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval_s)
-            try:
-                await self.sweep()
-            except Exception:  # the database may be briefly away: try again next time
-                logger.exception("event=session_sweep_failed")
 
     def _end(self, conn: Connection, why: str) -> None:
         login = self._logins.pop(conn, None)

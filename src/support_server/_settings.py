@@ -58,7 +58,7 @@ class Settings:
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = field(default=None, repr=False)
     redis_url: str | None = field(default=None, repr=False)
-    turn_ttl_s: int = 86_400
+    turn_ttl_s: int = 600
     ws_rate_per_s: float = 20.0
     ws_max_frame_bytes: int = 65_536
     ws_max_outbox_bytes: int = 4_000_000

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from typing import Any
 
 import pytest
 from live_server import Client, Live, ServerFactory
@@ -89,3 +91,58 @@ async def test_a_reader_that_stops_reading_is_cut_off_alone(start_server: Server
     assert relayed["data"] == CANDIDATE
     assert await closed_with(stalled, timeout=15.0) == 1008
     await sender.expect("peer_reconnecting", timeout=5.0, skip=("queue_position", "paired"))
+
+
+TURN = {
+    "stun_urls": ("stun:stun.example.org:3478",),
+    "turn_urls": ("turn:turn.example.org:3478",),
+    "turn_secret": "s3cret",
+}
+
+
+def turn_expiry(ice_servers: list[dict[str, Any]], member_id: str) -> int:
+    """The expiry time in the TURN username of ``ice_servers`` (checking whose it is)."""
+    stun, turn = ice_servers
+    assert stun == {"urls": ["stun:stun.example.org:3478"]}
+    assert turn["urls"] == ["turn:turn.example.org:3478"]
+    assert len(turn["credential"]) == 28
+    expiry, member = turn["username"].split(":")
+    assert member == member_id
+    return int(expiry)
+
+
+async def test_turn_credentials_only_once_paired_and_short_lived(
+    start_server: ServerFactory,
+) -> None:
+    """A joining customer gets STUN only; TURN credentials (10 minutes) come with paired."""
+    live = await start_server(**TURN)
+    customer = Client(await live.raw_socket("/ws/customer"))
+    await customer.send({"type": "join", "name": "Asha Rao"})
+    welcome = await customer.expect("welcome")
+    assert welcome["ice_servers"] == [{"urls": ["stun:stun.example.org:3478"]}]
+    employee = await live.employee()
+    employee_welcome = employee.seen[0]
+    expiry = turn_expiry(employee_welcome["ice_servers"], employee_welcome["employee"]["id"])
+    assert expiry - time.time() <= 600 + 1
+    await employee.send({"type": "pick", "customer_id": welcome["customer_id"]})
+    paired = await customer.expect("paired")
+    expiry = turn_expiry(paired["ice_servers"], welcome["customer_id"])
+    assert 600 - 5 <= expiry - time.time() <= 600 + 1
+
+
+async def test_turn_credentials_are_renewed_during_a_call_only(
+    start_server: ServerFactory,
+) -> None:
+    """Before the credentials expire, members in a call get fresh ones; waiting ones do not."""
+    live = await start_server(turn_ttl_s=2, **TURN)
+    waiting = await live.customer("Waiting")
+    calling = await live.customer("Calling")
+    employee = await live.employee()
+    customer_id = calling.seen[0]["customer_id"]
+    await employee.send({"type": "pick", "customer_id": customer_id})
+    paired = await calling.expect("paired")
+    first = turn_expiry(paired["ice_servers"], customer_id)
+    renewed = await calling.expect("ice_servers", timeout=3.0)
+    assert turn_expiry(renewed["ice_servers"], customer_id) >= first
+    await employee.expect("ice_servers", timeout=3.0, skip=("queue", "paired"))
+    await waiting.nothing(1.5, skip=("queue_position",))

@@ -420,25 +420,6 @@ async def test_ping_pong_on_both_sockets(live: Live) -> None:
     await employee.expect("pong")
 
 
-async def test_ice_servers_with_turn_credentials(start_server: ServerFactory) -> None:
-    """welcome carries STUN and TURN servers with time-limited REST-API credentials."""
-    live = await start_server(
-        stun_urls=("stun:stun.example.org:3478",),
-        turn_urls=("turn:turn.example.org:3478",),
-        turn_secret="s3cret",
-        turn_ttl_s=600,
-    )
-    client = Client(await live.raw_socket("/ws/customer"))
-    await client.send({"type": "join", "name": "A"})
-    welcome = await client.expect("welcome")
-    stun, turn = welcome["ice_servers"]
-    assert stun == {"urls": ["stun:stun.example.org:3478"]}
-    expiry, member = turn["username"].split(":")
-    assert member == welcome["customer_id"]
-    assert int(expiry) > 0
-    assert len(turn["credential"]) == 28
-
-
 async def test_websocket_unknown_path_is_not_upgraded(live: Live) -> None:
     """Only the two socket paths exist."""
     with pytest.raises(InvalidStatus):
