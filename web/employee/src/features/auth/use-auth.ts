@@ -53,7 +53,12 @@ export function useAuth(apiBase?: string): UseAuth {
     }
   }, [apiBase]);
 
-  const expire = useCallback((reason: string) => setAuth({ status: 'signed_out', reason }), []);
+  // Only a login still in force can expire: the 4401 that follows our own logout keeps its words.
+  const expire = useCallback(
+    (reason: string) =>
+      setAuth((current) => (current.status === 'signed_in' ? { status: 'signed_out', reason } : current)),
+    [],
+  );
 
   return { auth, login, logout, expire };
 }
