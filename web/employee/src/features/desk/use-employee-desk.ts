@@ -43,7 +43,6 @@ export interface DeskState {
   room: RoomInfo | null;
   panResult: PanResult | null;
   imageUrl: string | null;
-  originalUrl: string | null;
   panConfirmed: PanFields | null;
   peerAway: boolean;
   notice: DeskNotice | null;
@@ -65,7 +64,6 @@ const INITIAL: DeskState = {
   room: null,
   panResult: null,
   imageUrl: null,
-  originalUrl: null,
   panConfirmed: null,
   peerAway: false,
   notice: null,
@@ -73,15 +71,7 @@ const INITIAL: DeskState = {
 };
 
 function clearedRoom(state: DeskState): DeskState {
-  return {
-    ...state,
-    room: null,
-    panResult: null,
-    imageUrl: null,
-    originalUrl: null,
-    panConfirmed: null,
-    peerAway: false,
-  };
+  return { ...state, room: null, panResult: null, imageUrl: null, panConfirmed: null, peerAway: false };
 }
 
 function deskReducer(state: DeskState, action: Action): DeskState {
@@ -146,12 +136,7 @@ function applyMessage(
       };
     }
     case 'pan_result':
-      return {
-        ...state,
-        panResult: message.result,
-        imageUrl: message.image_url,
-        originalUrl: message.original_url,
-      };
+      return { ...state, panResult: message.result, imageUrl: message.image_url };
     case 'pan_confirmed':
       return { ...state, panConfirmed: message.fields };
     case 'peer_reconnecting':
