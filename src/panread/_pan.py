@@ -1,16 +1,31 @@
-"""PANs in OCR text: every 10-character run that reads as a PAN after positional corrections.
+"""PAN numbers: the ``AAAAA9999A`` pattern, positional OCR corrections, the holder type.
 
-The PAN's shape and holder types are in :mod:`panread.pan`; this module knows what the
-recogniser misreads and how to correct it by position.
+There is no public checksum for the last letter, so none is checked here.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .pan import LETTER_POSITIONS, PAN_LENGTH
+from ._types import HolderType
 
-__all__ = ["Alternatives", "PanCandidate", "find_pan_candidates"]
+__all__ = ["HOLDER_TYPES", "PanCandidate", "find_pan_candidates", "holder_type_of", "mask_pan"]
+
+PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
+
+HOLDER_TYPES: dict[str, HolderType] = {
+    "P": HolderType.INDIVIDUAL,
+    "C": HolderType.COMPANY,
+    "H": HolderType.HUF,
+    "F": HolderType.FIRM,
+    "A": HolderType.AOP,
+    "T": HolderType.TRUST,
+    "B": HolderType.BOI,
+    "L": HolderType.LOCAL_AUTHORITY,
+    "J": HolderType.ARTIFICIAL_JURIDICAL_PERSON,
+    "G": HolderType.GOVERNMENT,
+}
 
 # What OCR reads instead of a letter where a letter must be, and vice versa.
 _TO_LETTER = {
@@ -50,6 +65,7 @@ _TO_DIGIT = {
     "H": "4",
     "P": "9",
 }
+_LETTER_POSITIONS = frozenset({0, 1, 2, 3, 4, 9})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +78,18 @@ class PanCandidate:
     start: int
     doubts: tuple[str, ...] = ()
     """Characters kept as read although the recogniser gave a valid rival a fair chance."""
+
+
+def mask_pan(pan: str) -> str:
+    """Mask a PAN for logs: ``ABCPE1234F`` -> ``ABCPXXXX4F``."""
+    if len(pan) != 10:
+        return "X" * len(pan)
+    return pan[:4] + "XXXX" + pan[8:]
+
+
+def holder_type_of(pan: str) -> HolderType | None:
+    """The holder type named by the 4th letter of ``pan``, or None if it names none."""
+    return HOLDER_TYPES.get(pan[3]) if len(pan) == 10 else None
 
 
 Alternatives = tuple[tuple[str, float], ...]
@@ -118,7 +146,7 @@ def _correct(
     corrections = []
     doubts = []
     for i, (ch, alts) in enumerate(window):
-        want_letter = i in LETTER_POSITIONS
+        want_letter = i in _LETTER_POSITIONS
         if _valid(ch, want_letter):
             out.append(ch)
             doubt = _doubt(i, ch, alts, want_letter)
@@ -152,8 +180,8 @@ def find_pan_candidates(
     alts = alternatives if len(alternatives) == len(text) else tuple(() for _ in text)
     chars = [(_capital(c), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
     found: list[PanCandidate] = []
-    for start in range(len(chars) - PAN_LENGTH + 1):
-        window = chars[start : start + PAN_LENGTH]
+    for start in range(len(chars) - 9):
+        window = chars[start : start + 10]
         fixed = _correct(window)
         if fixed is None:
             continue
