@@ -23,6 +23,7 @@ from ._state import (
     QueueEntry,
     QueueSnapshot,
     RoomView,
+    grace_periods,
     refusal,
 )
 
@@ -92,12 +93,7 @@ class Hub:
         waiting_grace_s: float | None = None,
         new_id: Callable[[str], str] = default_new_id,
     ) -> None:
-        waiting_grace_s = grace_s if waiting_grace_s is None else waiting_grace_s
-        for name, value in (("grace_s", grace_s), ("waiting_grace_s", waiting_grace_s)):
-            if value <= 0:
-                raise ValueError(f"{name} must be positive, got {value}")
-        self.grace_s = grace_s
-        self.waiting_grace_s = waiting_grace_s
+        self.grace_s, self.waiting_grace_s = grace_periods(grace_s, waiting_grace_s)
         self._new_id = new_id
         self._customers: dict[str, _Customer] = {}
         self._tokens: dict[str, str] = {}

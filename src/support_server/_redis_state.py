@@ -35,6 +35,7 @@ from ._state import (
     QueueSnapshot,
     RoomView,
     StateUnavailable,
+    grace_periods,
     refusal,
 )
 
@@ -109,12 +110,7 @@ class RedisState:
         prefix: str = "desk:",
         new_id: Callable[[str], str] = default_new_id,
     ) -> None:
-        waiting_grace_s = grace_s if waiting_grace_s is None else waiting_grace_s
-        for name, value in (("grace_s", grace_s), ("waiting_grace_s", waiting_grace_s)):
-            if value <= 0:
-                raise ValueError(f"{name} must be positive, got {value}")
-        self.grace_s = grace_s
-        self.waiting_grace_s = waiting_grace_s
+        self.grace_s, self.waiting_grace_s = grace_periods(grace_s, waiting_grace_s)
         self.client = client
         self.proc_id = proc_id
         self.prefix = prefix

@@ -25,6 +25,7 @@ __all__ = [
     "QueueSnapshot",
     "RoomView",
     "StateUnavailable",
+    "grace_periods",
     "refusal",
 ]
 
@@ -224,3 +225,13 @@ class LiveState(Protocol):
     async def room_customer(self, employee_id: str) -> str | None: ...
     async def pan_of(self, customer_id: str) -> PanRecord | None: ...
     async def stats(self) -> dict[str, int]: ...
+
+
+def grace_periods(grace_s: float, waiting_grace_s: float | None) -> tuple[float, float]:
+    """Both backends' ``(grace_s, waiting_grace_s)``: the waiting grace defaults to the call
+    grace, and each must be positive."""
+    waiting_grace_s = grace_s if waiting_grace_s is None else waiting_grace_s
+    for name, value in (("grace_s", grace_s), ("waiting_grace_s", waiting_grace_s)):
+        if value <= 0:
+            raise ValueError(f"{name} must be positive, got {value}")
+    return grace_s, waiting_grace_s
