@@ -198,9 +198,10 @@ class Desk:
         """An employee's socket opened: the queue, and ``paired`` again if still in a room."""
         now = self.clock()
         if conn is not None:
-            await self._attach(employee_id, conn)
             employee = {"id": employee_id, "name": name}
-            conn.send(out.employee_welcome(employee, self._ice(employee_id, now)))
+            await self._attach(
+                employee_id, conn, out.employee_welcome(employee, self._ice(employee_id, now))
+            )
             log_event(logger, logging.INFO, "employee_connected", employee=employee_id)
         newly_online, room = await self.state.employee_connect(employee_id, name, now)
         snapshot = await self.state.queue_snapshot()
@@ -473,17 +474,19 @@ class Desk:
             conn.close(CloseCode.GOING_AWAY, reason)
         return conns
 
-    async def _attach(self, member_id: str, conn: Connection) -> None:
+    async def _attach(self, member_id: str, conn: Connection, welcome: Message) -> None:
+        """Attach ``conn`` and queue its ``welcome`` before anything else can reach it."""
         self.sockets.attach(member_id, conn)
+        conn.send(welcome)
         if self.cluster is not None:
             await self.cluster.broadcast({"attached": member_id})
 
     async def _welcome_customer(
         self, conn: Connection, customer_id: str, token: str, *, resumed: bool, now: float
     ) -> None:
-        await self._attach(customer_id, conn)
         ice = self._ice(customer_id, now, relay=False)  # TURN only once paired
-        conn.send(out.customer_welcome(customer_id, token, resumed=resumed, ice_servers=ice))
+        welcome = out.customer_welcome(customer_id, token, resumed=resumed, ice_servers=ice)
+        await self._attach(customer_id, conn, welcome)
 
     def _paired_for_customer(self, room: RoomView, now: float) -> Message:
         ice = self._ice(room.customer_id, now)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, cast
 
 import pytest
-from desk_harness import GRACE, WAITING_GRACE, Harness, memory_harness
+from desk_harness import GRACE, WAITING_GRACE, Harness, RecordingSocket, memory_harness
+from sanic.server.websockets.impl import WebsocketImplProtocol
 
-from support_server import CustomerPan, Delivery, Hub, HubError, MemoryImageStore, Outcome
+from support_server import (
+    CustomerPan,
+    Delivery,
+    Desk,
+    Hub,
+    HubError,
+    MemoryImageStore,
+    Outcome,
+)
+from support_server._cluster import Cluster
+from support_server._connections import Connection, Sockets
 
 
 def to(outcome: Outcome | list[Delivery], member: str) -> list[dict[str, Any]]:
@@ -461,3 +473,39 @@ def test_image_budget_must_be_positive() -> None:
     """A zero budget is a configuration error, not a store that keeps nothing."""
     with pytest.raises(ValueError, match="image_budget"):
         MemoryImageStore(budget=0)
+
+
+class _InterleavingCluster:
+    """A cluster whose ``broadcast`` lets another delivery reach the desk's sockets first,
+    as a queue flush does while a real broadcast waits on Redis."""
+
+    proc_id = "p_test"
+    tick_s = 1.0
+
+    def __init__(self, sockets: Sockets) -> None:
+        self.sockets = sockets
+
+    async def broadcast(self, event: dict[str, Any]) -> None:
+        if "attached" in event:
+            position = {"type": "queue_position", "position": 1}
+            self.sockets.deliver([Delivery(event["attached"], position)])
+
+
+async def test_welcome_is_the_first_message_on_a_socket_even_when_others_interleave() -> None:
+    """Whatever else is sent while a socket is being attached, ``welcome`` goes out first."""
+    sockets = Sockets()
+    desk = Desk(
+        Hub(grace_s=GRACE),
+        MemoryImageStore(budget=1000),
+        sockets,
+        auto_expire=False,
+        cluster=cast(Cluster, _InterleavingCluster(sockets)),
+    )
+    ws = RecordingSocket()
+    conn = Connection(
+        cast(WebsocketImplProtocol, cast(Any, ws)), "customer", rate_per_s=10, metrics=desk.metrics
+    )
+    await desk.join("Asha", conn)
+    conn.close(1000)
+    await conn.drain()
+    assert [json.loads(text)["type"] for text in ws.sent][:2] == ["welcome", "queue_position"]
