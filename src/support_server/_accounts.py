@@ -19,9 +19,11 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from ._names import DisplayNameError, clean_display_name
 from .db import EmployeeRow, LoginSessionRow
 
 __all__ = [
+    "DEFAULT_DISPLAY_NAME",
     "MIN_PASSWORD_CHARS",
     "AccountError",
     "AccountStore",
@@ -40,15 +42,29 @@ class AccountError(ValueError):
     """A bad account operation (bad name, short password, duplicate, unknown)."""
 
 
+DEFAULT_DISPLAY_NAME = "Support agent"
+"""What customers see of an employee whose account has no display name yet."""
+
+
 @dataclass(frozen=True, slots=True)
 class Employee:
-    """An employee account as the rest of the server sees it."""
+    """An employee account as the rest of the server sees it.
+
+    ``name`` is the login name (never shown to customers); ``display_name`` is what customers
+    see, ``None`` until it is set.
+    """
 
     id: str
     name: str
+    display_name: str | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "name": self.name}
+    @property
+    def shown_name(self) -> str:
+        """The name customers see."""
+        return self.display_name or DEFAULT_DISPLAY_NAME
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"id": self.id, "name": self.name, "display_name": self.display_name}
 
 
 def hash_password(password: str) -> str:
@@ -100,6 +116,13 @@ def validate_employee_name(name: str) -> str:
     return name
 
 
+def _check_display_name(display_name: str) -> str:
+    try:
+        return clean_display_name(display_name)
+    except DisplayNameError as exc:
+        raise AccountError(f"invalid display name: {exc}") from None
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
         raise AccountError(
@@ -120,13 +143,19 @@ class AccountStore:
         async with self._sessions() as db:
             return int(await db.scalar(select(func.count()).select_from(EmployeeRow)) or 0)
 
-    async def add(self, name: str, password: str, *, now: float) -> Employee:
-        """Create an employee; raise :class:`AccountError` on a bad name, password or duplicate."""
+    async def add(
+        self, name: str, password: str, *, now: float, display_name: str | None = None
+    ) -> Employee:
+        """Create an employee; raise :class:`AccountError` on a bad name, display name,
+        password or a duplicate."""
         validate_employee_name(name)
+        shown = None if display_name is None else _check_display_name(display_name)
         _check_password(password)
-        employee = Employee(id=f"e_{secrets.token_urlsafe(9)}", name=name)
+        employee = Employee(id=f"e_{secrets.token_urlsafe(9)}", name=name, display_name=shown)
         hashed = await asyncio.to_thread(hash_password, password)
-        row = EmployeeRow(id=employee.id, name=name, password_hash=hashed, created_at=now)
+        row = EmployeeRow(
+            id=employee.id, name=name, password_hash=hashed, created_at=now, display_name=shown
+        )
         try:
             async with self._sessions.begin() as db:
                 db.add(row)
@@ -151,6 +180,20 @@ class AccountStore:
                 delete(LoginSessionRow).where(LoginSessionRow.employee_id == employee_id)
             )
 
+    async def rename(self, name: str, display_name: str) -> str:
+        """Set the display name customers see of ``name``; return it as stored (cleaned)."""
+        shown = _check_display_name(display_name)
+        async with self._sessions.begin() as db:
+            employee_id = await db.scalar(
+                update(EmployeeRow)
+                .where(_named(name))
+                .values(display_name=shown)
+                .returning(EmployeeRow.id)
+            )
+        if employee_id is None:
+            raise AccountError(f"no employee named {name!r}")
+        return shown
+
     async def remove(self, name: str) -> None:
         """Delete an account (its login sessions go with it)."""
         async with self._sessions.begin() as db:
@@ -163,9 +206,11 @@ class AccountStore:
     async def list(self) -> list[Employee]:
         async with self._sessions() as db:
             rows = await db.execute(
-                select(EmployeeRow.id, EmployeeRow.name).order_by(EmployeeRow.name)
+                select(EmployeeRow.id, EmployeeRow.name, EmployeeRow.display_name).order_by(
+                    EmployeeRow.name
+                )
             )
-            return [Employee(id=r.id, name=r.name) for r in rows]
+            return [Employee(r.id, r.name, r.display_name) for r in rows]
 
     async def authenticate(self, name: str, password: str) -> Employee | None:
         """Return the employee if the pair is right (takes as long either way)."""
@@ -176,7 +221,7 @@ class AccountStore:
             return None
         if not await asyncio.to_thread(verify_password, password, row.password_hash):
             return None
-        return Employee(id=row.id, name=row.name)
+        return Employee(row.id, row.name, row.display_name)
 
     # ------------------------------------------------------------- sessions
 
@@ -197,14 +242,14 @@ class AccountStore:
         if not token or len(token) > 200:
             return None
         query = (
-            select(EmployeeRow.id, EmployeeRow.name)
+            select(EmployeeRow.id, EmployeeRow.name, EmployeeRow.display_name)
             .join(LoginSessionRow, LoginSessionRow.employee_id == EmployeeRow.id)
             .where(LoginSessionRow.token_hash == _token_hash(token))
             .where(LoginSessionRow.expires_at > now)
         )
         async with self._sessions() as db:
             row = (await db.execute(query)).first()
-        return None if row is None else Employee(id=row.id, name=row.name)
+        return None if row is None else Employee(row.id, row.name, row.display_name)
 
     async def end_session(self, token: str) -> None:
         async with self._sessions.begin() as db:

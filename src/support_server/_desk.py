@@ -195,7 +195,10 @@ class Desk:
     async def employee_connect(
         self, employee_id: str, name: str, conn: Connection | None = None
     ) -> Outcome:
-        """An employee's socket opened: the queue, and ``paired`` again if still in a room."""
+        """An employee's socket opened: the queue, and ``paired`` again if still in a room.
+
+        ``name`` is the one customers see (the account's display name, never the login).
+        """
         now = self.clock()
         if conn is not None:
             employee = {"id": employee_id, "name": name}

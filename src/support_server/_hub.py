@@ -203,6 +203,7 @@ class Hub:
         if emp is None:
             emp = _Employee(id=employee_id, name=name)
             self._employees[employee_id] = emp
+        emp.name = name  # renamed since the last connect
         emp.connected = True
         emp.disconnected_at = None
         return newly_online, None if emp.room_id is None else self._view(self._rooms[emp.room_id])

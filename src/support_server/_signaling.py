@@ -233,7 +233,7 @@ async def employee_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
             return None
         watch.add(conn, employee.id, token)
         watched = conn
-        await ctx.desk.employee_connect(employee.id, employee.name, conn)
+        await ctx.desk.employee_connect(employee.id, employee.shown_name, conn)
 
         async def handle(message: Message) -> None:
             if await watch.still_valid(conn):

@@ -186,7 +186,8 @@ class LiveState(Protocol):
     async def employee_connect(
         self, employee_id: str, name: str, now: float
     ) -> tuple[bool, RoomView | None]:
-        """An employee is online; return ``(newly online, their room)``."""
+        """An employee is online under ``name`` (a new name replaces the old); return
+        ``(newly online, their room)``."""
         ...
 
     async def pick(self, employee_id: str, customer_id: str, now: float) -> RoomView:

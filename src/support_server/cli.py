@@ -3,7 +3,8 @@
 ::
 
     support-server [--host H] [--port P]            run (one server process)
-    support-server employee add NAME [--password-stdin]
+    support-server employee add NAME [--display-name "Priya S."] [--password-stdin]
+    support-server employee rename NAME "Priya S."  set the name customers see
     support-server employee passwd NAME [--password-stdin]
     support-server employee list
     support-server employee remove NAME
@@ -45,10 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     employee = commands.add_parser("employee", help="manage employee accounts")
     actions = employee.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="create an employee account")
-    add.add_argument("name")
+    add.add_argument("name", help="login name (customers never see it)")
+    add.add_argument(
+        "--display-name",
+        help="the name customers see in a call (default: 'Support agent' until renamed)",
+    )
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
     )
+    rename = actions.add_parser("rename", help="set the name customers see in a call")
+    rename.add_argument("name", help="login name")
+    rename.add_argument("display_name", help='for example "Priya S."')
     passwd = actions.add_parser("passwd", help="set an employee's password (ends their sessions)")
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true")
@@ -87,14 +95,24 @@ async def _employee_command(args: argparse.Namespace, settings: Settings) -> int
     async with _accounts(settings) as store:
         if args.action == "add":
             password = _read_password(args.password_stdin)
-            employee = await store.add(args.name, password, now=time.time())
+            employee = await store.add(
+                args.name, password, now=time.time(), display_name=args.display_name
+            )
             print(f"created employee {employee.name} ({employee.id})")
+            if employee.display_name is None:
+                print(
+                    f"customers will see '{employee.shown_name}' until you set a display name "
+                    f'with `support-server employee rename {employee.name} "..."`'
+                )
+        elif args.action == "rename":
+            shown = await store.rename(args.name, args.display_name)
+            print(f"customers now see {args.name} as {shown!r}")
         elif args.action == "passwd":
             await store.set_password(args.name, _read_password(args.password_stdin))
             print(f"password changed for {args.name}")
         elif args.action == "list":
             for employee in await store.list():
-                print(f"{employee.name}\t{employee.id}")
+                print(f"{employee.name}\t{employee.id}\t{employee.display_name or '-'}")
         elif args.action == "remove":
             await store.remove(args.name)
             print(f"removed employee {args.name}")

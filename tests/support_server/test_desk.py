@@ -100,6 +100,17 @@ async def test_pick_pairs_both_sides_and_removes_from_queue(hub: Harness) -> Non
     assert await hub.room_of(b) == await hub.room_of("e_1") == cust["room_id"]
 
 
+async def test_an_employee_reconnecting_under_a_new_name_is_paired_under_it(
+    hub: Harness,
+) -> None:
+    """A display name changed between two connects is the one the next customer sees."""
+    await hub.employee_connect("e_1", "Support agent", 0)
+    await hub.employee_connect("e_1", "Priya", 1)
+    cid = await join(hub, "A", 2)
+    outcome = await hub.pick("e_1", cid, 3)
+    assert to(outcome, cid)[0]["employee"] == {"name": "Priya"}
+
+
 async def test_second_pick_of_same_customer_is_already_taken(hub: Harness) -> None:
     """Two employees picking one customer: the first wins, the second gets already_taken."""
     await hub.employee_connect("e_1", "P", 0)

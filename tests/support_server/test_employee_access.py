@@ -5,14 +5,18 @@ process."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from live_server import Client, Live, ServerFactory
+from live_server import PASSWORD, Client, Live, ServerFactory
 from test_signaling import closed_with
+
+from support_server import AccountError
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -41,7 +45,7 @@ async def support_server(live: Live, *args: str, stdin: str = "") -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a loaded machine
     )
     assert done.returncode == 0, done.stderr
 
@@ -109,3 +113,36 @@ async def test_other_logins_keep_their_sockets(start_server: ServerFactory) -> N
     await asyncio.sleep(0.5)
     await staying.send({"type": "ping"})
     await staying.expect("pong", skip=("queue",))
+
+
+async def test_customers_see_the_display_name_never_the_login(
+    start_server: ServerFactory,
+) -> None:
+    """`paired` shows the display name set with the CLI; without one, a neutral name."""
+    live = await start_server()
+    await live.add_employee("priya.s")
+    first = await live.customer("Asha Rao")
+    employee = await live.employee("priya.s")
+    await employee.send({"type": "pick", "customer_id": first.seen[0]["customer_id"]})
+    paired = await first.expect("paired")
+    assert paired["employee"] == {"name": "Support agent"}
+    assert "priya" not in json.dumps(first.seen)
+    await employee.send({"type": "leave"})
+    await support_server(live, "employee", "rename", "priya.s", "  Priya   Sharma ")
+    second = await live.customer("Bala")
+    employee = await live.employee("priya.s")
+    await employee.send({"type": "pick", "customer_id": second.seen[0]["customer_id"]})
+    assert (await second.expect("paired"))["employee"] == {"name": "Priya Sharma"}
+
+
+@pytest.mark.parametrize("display_name", ["Priya\u202eamrahS", "Pri\u200bya", "\x07Priya", ""])
+async def test_display_names_that_hide_what_they_are_are_refused(
+    live: Live, display_name: str
+) -> None:
+    """Display names with controls, bidi overrides or zero-width characters are refused."""
+    accounts = live.app.ctx.accounts
+    await live.add_employee("priya")
+    with pytest.raises(AccountError, match="invalid display name"):
+        await accounts.rename("priya", display_name)
+    with pytest.raises(AccountError, match="invalid display name"):
+        await accounts.add("ravi", PASSWORD, now=time.time(), display_name=display_name)

@@ -27,7 +27,7 @@ class Base(DeclarativeBase):
 
 
 class EmployeeRow(Base):
-    """An employee account; ``name`` is unique regardless of letter case."""
+    """An employee account; ``name`` (the login) is unique regardless of letter case."""
 
     __tablename__ = "employees"
 
@@ -35,6 +35,8 @@ class EmployeeRow(Base):
     name: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[float] = mapped_column(Float)
+    display_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    """What customers see (the login ``name`` never reaches them); ``None`` until set."""
 
 
 Index("uq_employees_name_lower", func.lower(EmployeeRow.name), unique=True)
