@@ -174,9 +174,9 @@ local newly = true
 if redis.call('EXISTS', ek) == 1 then
   newly = redis.call('HGET', ek, 'connected') ~= '1'
 else
-  redis.call('HSET', ek, 'name', name)
   redis.call('SADD', P .. 'employees', eid)
 end
+redis.call('HSET', ek, 'name', name)
 local previous = attach(ek, 'e', eid, proc)
 redis.call('SADD', P .. 'online', eid)
 local out = {newly = newly, previous = previous}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from live_server import Client, Live, ServerFactory
+from live_server import PASSWORD, Client, Live, ServerFactory
 from redis_server import RedisServer
 from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with
 
@@ -62,12 +63,15 @@ async def test_one_queue_oldest_first_on_every_process(pair_of_servers: tuple[Li
 async def test_pick_race_across_processes_has_one_winner(
     pair_of_servers: tuple[Live, Live],
 ) -> None:
-    """Employees on A and B pick the same customer at once: one is paired, one already_taken."""
+    """Employees on A and B pick the same customer at once: one is paired, one already_taken;
+    the customer sees the winner's display name, never a login name."""
     a, b = pair_of_servers
     customer = await a.customer()
     cid = (await welcome_of(customer))["customer_id"]
-    one = await a.employee("one")
-    two = await b.employee("two")
+    for login, shown in (("login.one", "Ana"), ("login.two", "Bo")):
+        await a.app.ctx.accounts.add(login, PASSWORD, now=time.time(), display_name=shown)
+    one = await a.employee("login.one")
+    two = await b.employee("login.two")
     for e in (one, two):
         await e.expect("queue", where=lambda m: len(m["customers"]) == 1)
     pick = json.dumps({"type": "pick", "customer_id": cid})
@@ -81,7 +85,8 @@ async def test_pick_race_across_processes_has_one_winner(
     assert sorted(m["type"] for m in outcomes) == ["error", "paired"]
     [error] = [m for m in outcomes if m["type"] == "error"]
     assert error["code"] == "already_taken"
-    assert (await customer.expect("paired"))["employee"]["name"] in ("one", "two")
+    assert (await customer.expect("paired"))["employee"]["name"] in ("Ana", "Bo")
+    assert "login." not in json.dumps(customer.seen)
 
 
 async def cross_pair(a: Live, b: Live) -> tuple[Client, Client, str]:

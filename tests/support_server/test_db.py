@@ -78,6 +78,22 @@ async def test_upgrade_from_empty_then_downgrade(engine: AsyncEngine) -> None:
     assert await store.authenticate("priya", PASSWORD) is not None
 
 
+async def test_accounts_from_before_display_names_get_one_by_rename(engine: AsyncEngine) -> None:
+    """An account made before revision 0002 has no display name after it until renamed."""
+    await upgrade(engine, "0001")
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql(
+            "INSERT INTO employees (id, name, password_hash, created_at) "
+            "VALUES ('e_old', 'priya', 'x', 0)"
+        )
+    await upgrade(engine)
+    store = AccountStore(engine)
+    [old] = await store.list()
+    assert (old.name, old.display_name, old.shown_name) == ("priya", None, "Support agent")
+    assert await store.rename("Priya", " Priya  Sharma ") == "Priya Sharma"
+    assert [e.display_name for e in await store.list()] == ["Priya Sharma"]
+
+
 async def test_processes_starting_together_migrate_once(postgres: PostgresServer) -> None:
     """Several servers starting at once on one PostgreSQL database all come up migrated."""
     url = postgres.new_database()

@@ -2,7 +2,10 @@ import { ApiError, apiUrl, parseApiError } from '@support/shared';
 
 export interface Employee {
   id: string;
+  /** The login name (customers never see it). */
   name: string;
+  /** What customers see in a call; `null` until set with `support-server employee rename`. */
+  display_name: string | null;
 }
 
 async function call(path: string, init: RequestInit, base: string | undefined): Promise<Response> {
