@@ -19,6 +19,10 @@ function setup(role: PeerRole) {
 }
 
 const ICE = [{ urls: ['stun:stun.example.org:3478'] }];
+const FRESH = [
+  { urls: ['stun:stun.example.org:3478'] },
+  { urls: ['turn:turn.example.org:3478'], username: '1764000600:e_1', credential: 'fresh' },
+];
 
 describe('usePeerConnection', () => {
   beforeEach(() => FakePeerConnection.reset());
@@ -34,6 +38,36 @@ describe('usePeerConnection', () => {
     expect(pc.transceivers).toEqual(['audio', 'video']);
     expect(sent).toEqual([{ description: { type: 'offer', sdp: 'offer-sdp' } }]);
     expect(result.current.state).toBe('new');
+  });
+
+  it('puts fresh ICE servers into the open connection and uses them for the next one', async () => {
+    const { result } = setup('offerer');
+    await act(async () => {
+      result.current.start(ICE);
+      await result.current.handleSignal(null);
+    });
+    const first = FakePeerConnection.latest();
+    act(() => result.current.setIceServers(FRESH));
+    expect(first.calls).toContain('setConfiguration');
+    expect(first.config.iceServers).toEqual(FRESH);
+    await act(async () => {
+      await result.current.handleSignal({ description: { type: 'answer', sdp: 'remote-answer' } });
+      await result.current.restartIce();
+    });
+    expect(FakePeerConnection.latest()).toBe(first); // the ICE restart gathers with them
+    expect(first.lastOfferOptions).toEqual({ iceRestart: true });
+    await act(async () => {
+      result.current.stop();
+      await result.current.handleSignal(null);
+    });
+    act(() => result.current.setIceServers(ICE));
+    expect(first.config.iceServers).toEqual(FRESH); // closed: left alone
+    await act(async () => {
+      result.current.start(FRESH);
+      await result.current.handleSignal(null);
+    });
+    expect(FakePeerConnection.latest()).not.toBe(first);
+    expect(FakePeerConnection.latest().config.iceServers).toEqual(FRESH);
   });
 
   it('queues candidates that arrive before the description and applies them after it', async () => {

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { applyIceServers } from '../lib/ice-servers';
 import { fromWireCandidate, readSignalData, toWireCandidate, type SignalData } from '../lib/protocol';
 
 /** Who makes the offer: the employee (`offerer`); the customer answers (`answerer`). */
@@ -27,6 +28,11 @@ export interface UsePeerConnectionResult {
   remoteStream: MediaStream | null;
   /** New connection with these ICE servers (replacing any); the offerer sends its offer. */
   start: (iceServers: RTCIceServer[]) => void;
+  /**
+   * Use these ICE servers (fresh TURN credentials) from now on: in the open connection
+   * (`setConfiguration`, so an ICE restart gathers with them) and in the next one.
+   */
+  setIceServers: (iceServers: RTCIceServer[]) => void;
   /** Close the connection (call over). */
   stop: () => void;
   /** Apply relayed `signal.data` (offer, answer or candidate). */
@@ -216,6 +222,11 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
     [create, enqueue, makeOffer, waitForLocal],
   );
 
+  const setIceServers = useCallback((servers: RTCIceServer[]) => {
+    iceServers.current = servers;
+    if (pcRef.current) applyIceServers(pcRef.current, servers);
+  }, []);
+
   const stop = useCallback(() => {
     void enqueue(async () => {
       close();
@@ -311,7 +322,7 @@ export function usePeerConnection(options: UsePeerConnectionOptions): UsePeerCon
 
   useEffect(() => () => close(), [close]);
 
-  return { state, remoteStream, start, stop, handleSignal, restartIce, isActive };
+  return { state, remoteStream, start, setIceServers, stop, handleSignal, restartIce, isActive };
 }
 
 function mapIceState(state: RTCIceConnectionState): RTCPeerConnectionState {

@@ -93,6 +93,12 @@ export interface PeerReconnected {
   type: 'peer_reconnected';
 }
 
+/** Fresh TURN credentials before the previous ones expire: use them from now on. */
+export interface IceServersMessage {
+  type: 'ice_servers';
+  ice_servers: RTCIceServer[];
+}
+
 export interface PanConfirmed {
   type: 'pan_confirmed';
   fields: PanFields;
@@ -118,7 +124,10 @@ export interface QueuePosition {
 export interface CustomerPaired {
   type: 'paired';
   room_id: string;
+  /** the employee's display name, never their login */
   employee: { name: string };
+  /** the list for the call, with TURN credentials (`welcome` has STUN only) */
+  ice_servers: RTCIceServer[];
 }
 
 export interface EmployeeLeft {
@@ -133,6 +142,7 @@ export type CustomerServerMessage =
   | CustomerWelcome
   | QueuePosition
   | CustomerPaired
+  | IceServersMessage
   | SignalMessage
   | EmployeeLeft
   | PanConfirmed
@@ -198,6 +208,7 @@ export type EmployeeServerMessage =
   | EmployeeWelcome
   | QueueMessage
   | EmployeePaired
+  | IceServersMessage
   | CallEnded
   | CustomerLeft
   | PanResultMessage

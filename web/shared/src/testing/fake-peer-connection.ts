@@ -4,7 +4,7 @@ type Listener = ((ev: never) => void) | null;
 export class FakePeerConnection {
   static instances: FakePeerConnection[] = [];
 
-  readonly config: RTCConfiguration;
+  config: RTCConfiguration;
   readonly calls: string[] = [];
   readonly addedCandidates: RTCIceCandidateInit[] = [];
   readonly tracks: MediaStreamTrack[] = [];
@@ -36,6 +36,17 @@ export class FakePeerConnection {
     const pc = FakePeerConnection.instances[FakePeerConnection.instances.length - 1];
     if (!pc) throw new Error('no FakePeerConnection was created');
     return pc;
+  }
+
+  getConfiguration(): RTCConfiguration {
+    return { ...this.config };
+  }
+
+  /** Like the browser: refused once closed. */
+  setConfiguration(config: RTCConfiguration): void {
+    if (this.signalingState === 'closed') throw new DOMException('closed', 'InvalidStateError');
+    this.calls.push('setConfiguration');
+    this.config = config;
   }
 
   addTrack(track: MediaStreamTrack): void {

@@ -9,7 +9,11 @@ import { act, renderHook } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ORIGIN_REFUSED_TEXT, useEmployeeDesk } from './use-employee-desk';
 
-const ICE = [{ urls: ['stun:stun.example.org:3478'] }];
+const ICE = [
+  { urls: ['stun:stun.example.org:3478'] },
+  { urls: ['turn:turn.example.org:3478'], username: '1764000600:e_1', credential: 'first' },
+];
+const RENEWED_ICE = [ICE[0], { ...ICE[1], username: '1764000900:e_1', credential: 'renewed' }];
 const ASHA = {
   customer_id: 'c_1',
   name: 'Asha Rao',
@@ -56,6 +60,22 @@ describe('useEmployeeDesk', () => {
     act(() => result.current.pick(ASHA));
     expect(socket.messages()).toEqual([{ type: 'pick', customer_id: 'c_1' }]);
     expect(result.current.state.picking).toBe('c_1');
+  });
+
+  it('puts renewed TURN credentials into the call and into the next call', async () => {
+    const { socket } = setup();
+    act(() => socket.receive(paired('r_1')));
+    await waitInAct();
+    const pc = FakePeerConnection.latest();
+    expect(pc.config.iceServers).toEqual(ICE);
+    act(() => socket.receive({ type: 'ice_servers', ice_servers: RENEWED_ICE }));
+    expect(pc.calls).toContain('setConfiguration');
+    expect(pc.config.iceServers).toEqual(RENEWED_ICE);
+    act(() => socket.receive({ type: 'call_ended', reason: 'left' }));
+    act(() => socket.receive(paired('r_2')));
+    await waitInAct();
+    expect(FakePeerConnection.latest()).not.toBe(pc);
+    expect(FakePeerConnection.latest().config.iceServers).toEqual(RENEWED_ICE);
   });
 
   it('says who someone else took first when the pick loses the race', () => {

@@ -37,7 +37,6 @@ export interface DeskNotice {
 
 export interface DeskState {
   employeeName: string | null;
-  iceServers: RTCIceServer[];
   /** null until the first `queue` message */
   queue: QueueEntry[] | null;
   room: RoomInfo | null;
@@ -59,7 +58,6 @@ type Action =
 
 const INITIAL: DeskState = {
   employeeName: null,
-  iceServers: [],
   queue: null,
   room: null,
   panResult: null,
@@ -113,11 +111,7 @@ function applyMessage(
 ): DeskState {
   switch (message.type) {
     case 'welcome':
-      return {
-        ...state,
-        employeeName: message.employee?.name ?? null,
-        iceServers: message.ice_servers ?? [],
-      };
+      return { ...state, employeeName: message.employee?.name ?? null };
     case 'queue':
       return { ...state, queue: message.customers };
     case 'paired': {
@@ -269,6 +263,11 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
           roomRef.current = message.room_id;
           peerRef.current.start(iceRef.current);
         }
+        break;
+      case 'ice_servers':
+        // renewed TURN credentials: for the call on now and for the next one
+        iceRef.current = message.ice_servers ?? [];
+        peerRef.current.setIceServers(iceRef.current);
         break;
       case 'peer_reconnected':
         if (roomRef.current !== null) void peerRef.current.restartIce();

@@ -28,6 +28,13 @@ const WELCOME = {
   ice_servers: [{ urls: ['stun:stun.example.org:3478'] }],
 };
 
+/** What `paired` carries for the call: STUN plus TURN with short-lived credentials. */
+const CALL_ICE = [
+  { urls: ['stun:stun.example.org:3478'] },
+  { urls: ['turn:turn.example.org:3478'], username: '1764000600:c_1', credential: 'first' },
+];
+const RENEWED_ICE = [CALL_ICE[0], { ...CALL_ICE[1], username: '1764000900:c_1', credential: 'renewed' }];
+
 function setup(extra: Partial<UseCustomerSessionOptions> = {}) {
   return renderHook(() =>
     useCustomerSession({
@@ -72,13 +79,15 @@ describe('useCustomerSession', () => {
   it('answers the employee offer and relays candidates in protocol form', async () => {
     const { result } = setup();
     const socket = joinAsAsha(result);
-    act(() => socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' } }));
+    act(() =>
+      socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' }, ice_servers: CALL_ICE }),
+    );
     expect(result.current.state.phase).toBe('call');
     expect(result.current.state.employeeName).toBe('Priya');
     act(() => socket.receive({ type: 'signal', data: { description: { type: 'offer', sdp: 'o' } } }));
     await waitInAct();
     const pc = FakePeerConnection.latest();
-    expect(pc.config.iceServers).toEqual(WELCOME.ice_servers);
+    expect(pc.config.iceServers).toEqual(CALL_ICE);
     act(() => pc.emitCandidate({ candidate: 'c1', sdpMid: '0', sdpMLineIndex: 0 }));
     const sent = socket.messages().slice(1);
     expect(sent).toEqual([
@@ -87,6 +96,39 @@ describe('useCustomerSession', () => {
     ]);
     act(() => pc.setConnectionState('connected'));
     expect(result.current.connection).toBe('connected');
+  });
+
+  it('calls with the TURN servers of paired, not of welcome, and applies renewed ones', async () => {
+    const { result } = setup();
+    const socket = joinAsAsha(result);
+    act(() =>
+      socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' }, ice_servers: CALL_ICE }),
+    );
+    await waitInAct();
+    const pc = FakePeerConnection.latest();
+    expect(pc.config.iceServers).toEqual(CALL_ICE);
+    act(() => socket.receive({ type: 'ice_servers', ice_servers: RENEWED_ICE }));
+    expect(pc.calls).toContain('setConfiguration');
+    expect(pc.config.iceServers).toEqual(RENEWED_ICE);
+    // after a resume into the same room, the re-sent paired refreshes the same connection
+    act(() =>
+      socket.receive({ type: 'paired', room_id: 'r_1', employee: { name: 'Priya' }, ice_servers: CALL_ICE }),
+    );
+    expect(FakePeerConnection.latest()).toBe(pc);
+    expect(pc.config.iceServers).toEqual(CALL_ICE);
+    // the next call starts with that call's own list
+    act(() => socket.receive({ type: 'employee_left' }));
+    act(() =>
+      socket.receive({
+        type: 'paired',
+        room_id: 'r_2',
+        employee: { name: 'Ravi' },
+        ice_servers: RENEWED_ICE,
+      }),
+    );
+    await waitInAct();
+    expect(FakePeerConnection.latest()).not.toBe(pc);
+    expect(FakePeerConnection.latest().config.iceServers).toEqual(RENEWED_ICE);
   });
 
   it('tells the customer they are back at the front when the agent leaves', async () => {

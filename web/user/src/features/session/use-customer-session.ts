@@ -40,7 +40,6 @@ export interface SessionState {
   name: string;
   token: string | null;
   customerId: string | null;
-  iceServers: RTCIceServer[];
   queue: QueueInfo | null;
   roomId: string | null;
   employeeName: string | null;
@@ -92,7 +91,6 @@ function initialState(): SessionState {
     name: saved?.name ?? '',
     token: saved?.token ?? null,
     customerId: null,
-    iceServers: [],
     queue: null,
     roomId: null,
     employeeName: null,
@@ -163,7 +161,6 @@ function applyMessage(state: SessionState, message: CustomerServerMessage): Sess
         ...state,
         token: message.token,
         customerId: message.customer_id,
-        iceServers: message.ice_servers ?? [],
         phase: state.phase === 'call' && message.resumed ? 'call' : 'waiting',
         startError: null,
       };
@@ -284,18 +281,20 @@ export function useCustomerSession(options: UseCustomerSessionOptions): Customer
     switch (message.type) {
       case 'welcome':
         saveSession({ token: message.token, name: current.name });
-        stateRef.current = {
-          ...current,
-          iceServers: message.ice_servers ?? [],
-          customerId: message.customer_id,
-          token: message.token,
-        };
+        stateRef.current = { ...current, customerId: message.customer_id, token: message.token };
         break;
       case 'paired':
+        // the call's ICE servers come with `paired` (TURN credentials; `welcome` has STUN only)
         if (roomRef.current !== message.room_id || !peerRef.current.isActive()) {
           roomRef.current = message.room_id;
-          peerRef.current.start(stateRef.current.iceServers);
+          peerRef.current.start(message.ice_servers ?? []);
+        } else {
+          peerRef.current.setIceServers(message.ice_servers ?? []);
         }
+        break;
+      case 'ice_servers':
+        // renewed TURN credentials during the call
+        peerRef.current.setIceServers(message.ice_servers ?? []);
         break;
       case 'signal':
         void peerRef.current.handleSignal(message.data);
