@@ -11,7 +11,7 @@ from sanic.exceptions import SanicException
 from sanic.response import BaseHTTPResponse
 
 from ._accounts import AccountStore
-from ._admission import AddressLimits
+from ._admission import MemoryAddressLimits
 from ._auth import auth_blueprint, session_employee
 from ._context import AppContext, SupportApp
 from ._desk import Desk
@@ -30,7 +30,7 @@ from ._periodic import Periodic
 from ._proxy import original_scheme, parse_networks
 from ._ratelimit import KeyedRateLimiter
 from ._redis_cluster import RedisCluster
-from ._redis_limits import RedisLoginThrottle, RedisRateLimiter
+from ._redis_limits import RedisAddressLimits, RedisLoginThrottle, RedisRateLimiter
 from ._redis_state import RedisImageStore, RedisState, connect_redis
 from ._session_watch import SessionWatch
 from ._settings import Settings
@@ -44,6 +44,8 @@ __all__ = ["create_app"]
 
 logger = logging.getLogger(LOGGER_NAME)
 REQUEST_MAX_BYTES = 1 << 20
+ADDRESS_SYNC_S = 2.0
+"""How soon a cluster process rewrites its socket counts in Redis after a write failed."""
 """The largest request body other than a PAN upload (JSON bodies are far smaller)."""
 
 
@@ -73,7 +75,7 @@ def create_app(
         upload_limiter=KeyedRateLimiter(
             rate=settings.upload_rate_per_min / 60.0, burst=settings.upload_rate_per_min
         ),
-        address_limits=AddressLimits(
+        address_limits=MemoryAddressLimits(
             max_sockets=settings.max_customer_sockets_per_address,
             joins_per_min=settings.joins_per_address_per_min,
         ),
@@ -241,6 +243,9 @@ def setup_state(app: SupportApp) -> None:
         if settings.turn_secret and settings.turn_urls:
             renew = Periodic("ice_renewal", app.ctx.desk.renew_ice, settings.turn_ttl_s / 2)
             app.ctx.background.append(renew)
+        if isinstance(app.ctx.address_limits, RedisAddressLimits):
+            sync = Periodic("address_count_sync", app.ctx.address_limits.sync, ADDRESS_SYNC_S)
+            app.ctx.background.append(sync)
         for job in app.ctx.background:
             job.start()
         log_event(logger, logging.INFO, "server_starting", host=settings.host, port=settings.port)
@@ -258,8 +263,9 @@ def setup_state(app: SupportApp) -> None:
 def _make_desk(app: SupportApp) -> Desk:
     """The desk over Redis when ``redis_url`` is set (cluster mode), else over memory.
 
-    In cluster mode the login back-off and the upload rate limit move to Redis too, so that a
-    client cannot multiply its budget by spreading requests over several processes.
+    In cluster mode the login back-off, the upload rate limit and the per-address caps on
+    customer sockets and joins move to Redis too, so that a client cannot multiply its budget
+    by spreading requests over several processes.
     """
     settings = app.ctx.settings
 
@@ -283,6 +289,12 @@ def _make_desk(app: SupportApp) -> Desk:
     )
     shared = RedisState(
         client, grace_s=grace_s, waiting_grace_s=waiting_grace_s, proc_id=default_new_id("p")
+    )
+    app.ctx.address_limits = RedisAddressLimits(
+        client,
+        proc_id=shared.proc_id,
+        max_sockets=settings.max_customer_sockets_per_address,
+        joins_per_min=settings.joins_per_address_per_min,
     )
     cluster = RedisCluster(client, shared)
     log_event(logger, logging.INFO, "cluster_mode", process=shared.proc_id)

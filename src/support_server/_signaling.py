@@ -160,7 +160,7 @@ async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
 
     async def start(conn: Connection) -> _Handler | None:
         nonlocal counted
-        if not limits.open_socket(address):
+        if not await limits.open_socket(address):
             log_event(logger, logging.WARNING, "ws_too_many_sockets", client=address)
             conn.error(
                 "too_many_connections",
@@ -175,7 +175,7 @@ async def customer_socket(request: AppRequest, ws: WebsocketImplProtocol) -> Non
         await _serve(request, ws, "customer", CUSTOMER_TYPES, start)
     finally:
         if counted:
-            limits.close_socket(address)
+            await limits.close_socket(address)
 
 
 async def _handle_customer(
@@ -187,7 +187,7 @@ async def _handle_customer(
             raise ProtocolError("already_joined", "This socket has already joined.", request=kind)
         if kind == "join":
             name = validate_name(message.get("name"))
-            allowed, retry_after = limits.allow_join(address, time.monotonic())
+            allowed, retry_after = await limits.allow_join(address)
             if not allowed:
                 log_event(logger, logging.WARNING, "join_rate_limited", client=address)
                 raise ProtocolError(

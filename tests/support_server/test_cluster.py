@@ -14,7 +14,7 @@ from live_server import PASSWORD, Client, Live, ServerFactory
 from redis_server import RedisServer
 from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with
 
-from support_server._redis_limits import RedisLoginThrottle
+from support_server._redis_limits import RedisAddressLimits, RedisLoginThrottle
 from support_server._redis_state import connect_redis
 
 GRACE_S = 1.0
@@ -282,3 +282,74 @@ async def test_upload_rate_limit_holds_across_processes(
             )
         statuses.append(response.status_code)
     assert statuses == [200, 200, 429]
+
+
+ATTACKER = {"X-Forwarded-For": "203.0.113.7"}
+NEIGHBOUR = {"X-Forwarded-For": "198.51.100.20"}
+
+
+async def test_socket_cap_of_an_address_holds_across_processes(
+    start_server: ServerFactory, redis_url: str
+) -> None:
+    """Sockets of one address on A and B count together: past the cap B refuses one (4429);
+    closing one on A gives the address room on B again; other addresses are not affected."""
+    capped = {"max_customer_sockets_per_address": 3, "trusted_proxies": ("127.0.0.1",)}
+    a = await start_server(redis_url=redis_url, **capped)
+    b = await start_server(redis_url=redis_url, **capped)
+    on_a = [Client(await a.raw_socket("/ws/customer", additional_headers=ATTACKER)) for _ in "12"]
+    for client in on_a:  # a pong: A has counted the socket
+        await client.send({"type": "ping"})
+        await client.expect("pong")
+    held_on_b = Client(await b.raw_socket("/ws/customer", additional_headers=ATTACKER))
+    await held_on_b.send({"type": "join", "name": "Third"})
+    await held_on_b.expect("welcome")
+    for server in (b, a):
+        refused = Client(await server.raw_socket("/ws/customer", additional_headers=ATTACKER))
+        await refused.expect_error("too_many_connections")
+        assert await closed_with(refused) == 4429
+    await b.customer("Neighbour", additional_headers=NEIGHBOUR)
+    await on_a[0].close()
+    await asyncio.sleep(0.3)
+    await b.customer("Attacker again", additional_headers=ATTACKER)
+
+
+async def test_join_budget_of_an_address_holds_across_processes(
+    start_server: ServerFactory, redis_url: str
+) -> None:
+    """Joins of one address on A and B use one budget: the third of two a minute is refused."""
+    budget = {"joins_per_address_per_min": 2, "trusted_proxies": ("127.0.0.1",)}
+    a = await start_server(redis_url=redis_url, **budget)
+    b = await start_server(redis_url=redis_url, **budget)
+    await a.customer("First", additional_headers=ATTACKER)
+    await b.customer("Second", additional_headers=ATTACKER)
+    third = Client(await a.raw_socket("/ws/customer", additional_headers=ATTACKER))
+    await third.send({"type": "join", "name": "Third"})
+    assert (await third.expect_error("rate_limited"))["request"] == "join"
+    await b.customer("Neighbour", additional_headers=NEIGHBOUR)
+
+
+async def test_socket_counts_made_while_redis_was_away_are_shared_once_it_is_back(
+    tmp_path: Path,
+) -> None:
+    """Without Redis a process still holds the cap for its own sockets; once Redis is back its
+    counts are written again, so other processes count them, and released on close."""
+    redis = RedisServer(tmp_path / "own-redis")
+    redis.start()
+    client = connect_redis(redis.url)
+    address = "203.0.113.7"
+    try:
+        a, b = (
+            RedisAddressLimits(client, proc_id=proc, max_sockets=2, joins_per_min=10)
+            for proc in ("p_a", "p_b")
+        )
+        redis.stop()
+        assert [await a.open_socket(address) for _ in "123"] == [True, True, False]
+        redis.start()
+        await client.set("desk:alive:p_a", 1)  # A's heartbeat
+        await a.sync()
+        assert not await b.open_socket(address)
+        await a.close_socket(address)
+        assert await b.open_socket(address)
+    finally:
+        await client.aclose()
+        redis.stop()

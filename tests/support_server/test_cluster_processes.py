@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,14 +17,15 @@ from redis_server import RedisServer
 from server_process import ServerProcess, server_env
 from test_aiortc import FRAMES, collect_frames, description
 from test_signaling import closed_with
+from websockets.exceptions import ConnectionClosed
 
 from support_server._redis_cluster import HEARTBEAT_TTL_S
 
 GRACE_S = 8.0
 
 
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+@contextmanager
+def two_processes(tmp_path: Path, **settings: str) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     """Processes A and B sharing a fresh Redis and one accounts database."""
     redis = RedisServer(tmp_path / "redis")
     redis.start()
@@ -31,6 +35,7 @@ def servers(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
         reconnect_grace_s=str(GRACE_S),
         ws_rate_per_s="100",
         upload_rate_per_min="100",
+        **settings,
     )
     started: list[ServerProcess] = []
     try:
@@ -41,6 +46,13 @@ def servers(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
         for server in started:
             server.stop()
         redis.stop()
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Processes A and B sharing a fresh Redis and one accounts database."""
+    with two_processes(tmp_path) as pair:
+        yield pair
 
 
 def welcome(client: Client) -> dict[str, str]:
@@ -157,3 +169,35 @@ async def test_aiortc_call_through_two_processes(
     finally:
         await employee_pc.close()
         await customer_pc.close()
+
+
+async def test_a_killed_process_does_not_hold_an_address_budget(tmp_path: Path) -> None:
+    """Sockets an address holds on A count on B until A is killed; then, once A's heartbeat
+    has run out, B admits that address's sockets again (no lock-out by a dead process)."""
+    with two_processes(tmp_path, max_customer_sockets_per_address="2", ws_join_timeout_s="600") as (
+        a,
+        b,
+    ):
+        held = [Client(await a.raw_socket("/ws/customer")) for _ in "12"]
+        for client in held:  # a pong: A has counted the socket
+            await client.send({"type": "ping"})
+            await client.expect("pong")
+        refused = Client(await b.raw_socket("/ws/customer"))
+        await refused.expect_error("too_many_connections")
+        assert await closed_with(refused) == 4429
+        a.kill()
+        for client in held:
+            client.ws.transport.abort()
+        deadline = time.monotonic() + HEARTBEAT_TTL_S * 3
+        while True:
+            client = Client(await b.raw_socket("/ws/customer"))
+            with contextlib.suppress(ConnectionClosed):  # a refused socket closes at once
+                await client.send({"type": "ping"})
+            message = await client.recv()  # `pong` if admitted, else the refusal
+            if message["type"] == "pong":
+                break
+            assert message["code"] == "too_many_connections"
+            assert time.monotonic() < deadline, "a dead process still holds the budget"
+            await asyncio.sleep(0.5)
+        await client.send({"type": "join", "name": "After the crash"})
+        await client.expect("welcome")
