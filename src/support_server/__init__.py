@@ -20,7 +20,16 @@ from ._images import ImageStore, MemoryImageStore, StoredImage
 from ._ocr import CardReader, ReaderFactory, default_reader_factory
 from ._outbound import CloseCode, Delivery, Outcome
 from ._settings import Settings, SettingsError
-from ._state import HubError, LiveState, PanRecord, PanStatus
+from ._state import (
+    HubError,
+    LiveState,
+    PanRecord,
+    PanStatus,
+    QueueChange,
+    QueueEvent,
+    QueueOp,
+    WaitChanged,
+)
 
 __all__ = [
     "AccountError",
@@ -40,11 +49,15 @@ __all__ = [
     "Outcome",
     "PanRecord",
     "PanStatus",
+    "QueueChange",
+    "QueueEvent",
+    "QueueOp",
     "ReaderFactory",
     "Settings",
     "SettingsError",
     "StoredImage",
     "SupportApp",
+    "WaitChanged",
     "create_app",
     "default_reader_factory",
 ]

@@ -30,7 +30,7 @@ class Cluster(Protocol):
         ...
 
     async def broadcast(self, event: dict[str, Any]) -> None:
-        """Tell every other process (``queue_changed``, ``attached``)."""
+        """Tell every other process (``attached``)."""
         ...
 
     async def tick(self, now: float) -> list[tuple[str, Dropped]]:

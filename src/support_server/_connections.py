@@ -169,13 +169,21 @@ class Sockets:
 
     def __init__(self) -> None:
         self._connections: dict[str, Connection] = {}
+        self._employees: set[str] = set()  # queue changes go to them many times a second
 
     def get(self, member_id: str) -> Connection | None:
         return self._connections.get(member_id)
 
     def employees(self) -> list[str]:
         """Ids of the employees connected to this process."""
-        return [m for m, c in self._connections.items() if c.role == "employee"]
+        return list(self._employees)
+
+    def has_employees(self) -> bool:
+        return bool(self._employees)
+
+    def customers(self) -> list[str]:
+        """Ids of the customers connected to this process."""
+        return [m for m, c in self._connections.items() if c.role == "customer"]
 
     def all(self) -> list[Connection]:
         return list(self._connections.values())
@@ -188,6 +196,8 @@ class Sockets:
             old.close(CloseCode.REPLACED, "replaced")
         conn.member_id = member_id
         self._connections[member_id] = conn
+        if conn.role == "employee":
+            self._employees.add(member_id)
 
     def detach(self, conn: Connection) -> bool:
         """Forget ``conn``; return whether it was the member's live socket."""
@@ -195,6 +205,7 @@ class Sockets:
             return False
         if self._connections.get(conn.member_id) is conn:
             del self._connections[conn.member_id]
+            self._employees.discard(conn.member_id)
             return True
         return False
 

@@ -2,10 +2,19 @@
 
 Each command asks the live state (:class:`~support_server.LiveState`) to make one atomic
 change, turns the facts it returns into messages (:mod:`support_server._outbound`) and
-delivers them to the members' sockets. The desk also coalesces queue broadcasts (at most one
-every ``QUEUE_FLUSH_S``, less often for big queues) and keeps one timer for the next
-grace-period expiry (unless ``auto_expire`` is off: then only :meth:`Desk.expire` applies it, as
-tests that drive the clock want). Commands return the :class:`Outcome` they delivered.
+delivers them to the members' sockets. Commands return the :class:`Outcome` they delivered,
+for tests and logs. The desk also keeps one timer for the next grace-period expiry (unless
+``auto_expire`` is off: then only :meth:`Desk.expire` applies it, as tests that drive the clock
+want).
+
+The queue reaches this process's members without any message whose size grows with the
+queue on every change: an employee gets a ``queue`` snapshot on connect (and when they ask),
+then the numbered changes the live state announces, batched into one ``queue_changes`` at most
+every ``CHANGES_FLUSH_S`` (less often with many employees here). A waiting customer gets
+``queue_position`` at most once per ``POSITION_INTERVAL_S``, and only when their position or
+estimate changed (or only the number waiting did, at most once per ``WAITING_REFRESH_S``).
+With ``auto_flush`` off, only :meth:`Desk.take_queue_changes` and :meth:`Desk.position_updates`
+take them, as tests that look at each batch want.
 """
 
 from __future__ import annotations
@@ -14,12 +23,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import _outbound as out
 from ._cluster import Cluster
+from ._coalesce import Coalescer
 from ._connections import Connection, Sockets
 from ._images import ImageStore, StoredImage
 from ._logging import LOGGER_NAME, log_event
@@ -31,18 +42,36 @@ from ._state import (
     LiveState,
     PanRecord,
     Position,
+    QueueChange,
+    QueueEntry,
+    QueueEvent,
     QueueSnapshot,
     RoomView,
 )
 
-__all__ = ["QUEUE_FLUSH_S", "CustomerPan", "Desk", "IceServers"]
+__all__ = [
+    "CHANGES_FLUSH_S",
+    "POSITION_INTERVAL_S",
+    "WAITING_REFRESH_S",
+    "CustomerPan",
+    "Desk",
+    "IceServers",
+]
 
-QUEUE_FLUSH_S = 0.02
-"""Minimum interval between two queue broadcasts; bursts of changes share one broadcast."""
-QUEUE_FLUSH_MAX_S = 0.5
-QUEUE_BYTES_PER_S = 25_000_000
-"""Queue broadcasts are spaced so that they send at most about this many bytes per second: a
-long queue watched by many employees is re-sent less often (up to ``QUEUE_FLUSH_MAX_S``)."""
+CHANGES_FLUSH_S = 0.02
+"""Minimum interval between two ``queue_changes`` broadcasts; a burst shares one."""
+CHANGES_FLUSH_MAX_S = 0.2
+CHANGES_FRAMES_PER_S = 10_000
+"""Broadcasts are spaced so that they send about this many frames a second at most: with many
+employees on this process, each broadcast carries more changes (up to ``CHANGES_FLUSH_MAX_S``)."""
+POSITION_INTERVAL_S = 1.0
+"""A waiting customer gets at most one ``queue_position`` update per this many seconds."""
+WAITING_REFRESH_S = 10.0
+"""A change of only the number of people waiting is sent at most this often."""
+SEND_CHUNK = 500
+SENT_CHANGES_KEPT = 1000
+"""The last changes sent are kept to follow a snapshot that was read before them."""
+"""Position updates are queued this many at a time, letting other work run in between."""
 
 
 class IceServers(Protocol):
@@ -89,10 +118,12 @@ class Desk:
         max_waiting: int | None = None,
         metrics: DeskMetrics | None = None,
         auto_expire: bool = True,
+        auto_flush: bool = True,
         cluster: Cluster | None = None,
     ) -> None:
         self.state = state
         self._auto_expire = auto_expire
+        self._auto_flush = auto_flush
         self.cluster = cluster
         self._tick_task: asyncio.Task[None] | None = None
         self.images = images
@@ -101,10 +132,17 @@ class Desk:
         self._ice = ice
         self._max_waiting = max_waiting
         self.metrics = DeskMetrics() if metrics is None else metrics
-        self._flush_handle: asyncio.TimerHandle | None = None
-        self._flush_task: asyncio.Task[None] | None = None
-        self._last_flush = 0.0
-        self._flush_interval = QUEUE_FLUSH_S
+        self._changes: list[tuple[Message, int]] = []
+        self._sent_changes: deque[tuple[Message, int]] = deque(maxlen=SENT_CHANGES_KEPT)
+        self._changes_flush = Coalescer(
+            self._send_changes, name="queue_changes", interval=CHANGES_FLUSH_S
+        )
+        self._positions_sent: dict[str, _SentPosition] = {}
+        self._positions_flush = Coalescer(
+            self._send_positions, name="queue_positions", interval=POSITION_INTERVAL_S
+        )
+        self._waiting_refresh: asyncio.TimerHandle | None = None
+        state.listen(self._on_queue_event)
         self._expiry_handle: asyncio.TimerHandle | None = None
         self._expiry_at: float | None = None
         self._expiry_task: asyncio.Task[None] | None = None
@@ -128,7 +166,9 @@ class Desk:
         if conn is not None:
             await self._welcome_customer(conn, customer_id, token, resumed=False, now=now)
             log_event(logger, logging.INFO, "customer_joined", customer=customer_id)
-        return customer_id, token, await self.apply(Outcome(queue_changed=True))
+        outcome = Outcome()
+        await self._send_position(outcome, customer_id)
+        return customer_id, token, await self.apply(outcome)
 
     async def _queue_is_full(self, max_waiting: int) -> bool:
         return (await self.state.stats())["waiting"] >= max_waiting
@@ -145,9 +185,7 @@ class Desk:
             outcome.send(customer_id, self._paired_for_customer(room, now))
             outcome.send(room.employee_id, out.peer_reconnected())
         else:
-            position = await self.state.position(customer_id)
-            if position is not None:
-                outcome.send(customer_id, _position_message(position))
+            await self._send_position(outcome, customer_id)
         return customer_id, await self.apply(outcome, deadlines=True)
 
     async def customer_leave(self, customer_id: str, conn: Connection | None = None) -> Outcome:
@@ -160,7 +198,7 @@ class Desk:
             conn.send(out.bye())
             conn.close(CloseCode.NORMAL, "bye")
             log_event(logger, logging.INFO, "customer_left", customer=customer_id)
-        outcome = Outcome(queue_changed=True)
+        outcome = Outcome()
         if employee_id is not None:
             outcome.send(employee_id, out.customer_left())
         return await self.apply(outcome)
@@ -170,11 +208,11 @@ class Desk:
         await self.images.put(customer_id, StoredImage(pan.image_id, pan.image, pan.content_type))
         record = PanRecord(pan.result, pan.image_id, pan.content_type)
         try:
-            employee_id, changed = await self.state.set_pan_result(customer_id, record)
+            employee_id = await self.state.set_pan_result(customer_id, record)
         except HubError:
             await self.images.discard(customer_id)
             raise
-        outcome = Outcome(queue_changed=changed)
+        outcome = Outcome()
         if employee_id is not None:
             outcome.send(employee_id, out.pan_result(record.result, record.image_id))
             _log_result_shown(employee_id, customer_id)
@@ -182,9 +220,9 @@ class Desk:
 
     async def confirm_pan(self, customer_id: str, fields: Message) -> Outcome:
         """Store the customer's confirmed PAN values; acknowledge and tell the employee."""
-        employee_id, waiting = await self.state.confirm_pan(customer_id, fields)
+        employee_id = await self.state.confirm_pan(customer_id, fields)
         message = out.pan_confirmed(fields)
-        outcome = Outcome(queue_changed=waiting)
+        outcome = Outcome()
         outcome.send(customer_id, message)
         if employee_id is not None:
             outcome.send(employee_id, message)
@@ -206,10 +244,8 @@ class Desk:
                 employee_id, conn, out.employee_welcome(employee, self._ice(employee_id, now))
             )
             log_event(logger, logging.INFO, "employee_connected", employee=employee_id)
-        newly_online, room = await self.state.employee_connect(employee_id, name, now)
-        snapshot = await self.state.queue_snapshot()
-        outcome = Outcome(queue_changed=newly_online and bool(snapshot.entries))
-        outcome.send(employee_id, _queue_message(snapshot))
+        _, room = await self.state.employee_connect(employee_id, name, now)
+        outcome = await self._snapshot_for(employee_id)
         if room is not None:
             outcome.merge(_paired_for_employee(room))
             outcome.send(room.customer_id, out.peer_reconnected())
@@ -220,7 +256,7 @@ class Desk:
         now = self.clock()
         room = await self.state.pick(employee_id, customer_id, now)
         self.metrics.picked(now - room.customer_joined_at)
-        outcome = Outcome(queue_changed=True)
+        outcome = Outcome()
         outcome.send(customer_id, self._paired_for_customer(room, now))
         outcome.merge(_paired_for_employee(room))
         if not room.customer_connected:
@@ -231,8 +267,9 @@ class Desk:
     async def employee_leave(self, employee_id: str) -> Outcome:
         """The employee ends the call; the customer goes back to the front of the queue."""
         customer_id = await self.state.employee_leave(employee_id, self.clock())
-        outcome = Outcome(queue_changed=True)
+        outcome = Outcome()
         outcome.send(customer_id, out.employee_left())
+        await self._send_position(outcome, customer_id)
         outcome.send(employee_id, out.call_ended("employee_left"))
         log_event(logger, logging.INFO, "employee_left_call", employee=employee_id)
         return await self.apply(outcome)
@@ -249,10 +286,8 @@ class Desk:
         """A member's socket went away without ``leave``: the grace period starts."""
         dropped = await self.state.disconnect(member_id, self.clock())
         outcome = Outcome()
-        if dropped is not None:
-            outcome.queue_changed = dropped.queue_changed
-            if dropped.peer is not None:
-                outcome.send(dropped.peer, out.peer_reconnecting())
+        if dropped is not None and dropped.peer is not None:
+            outcome.send(dropped.peer, out.peer_reconnecting())
         return await self.apply(outcome, deadlines=True)
 
     async def connection_lost(self, conn: Connection) -> None:
@@ -264,13 +299,15 @@ class Desk:
     async def expire(self) -> Outcome:
         """Apply the leave rules to everyone whose grace period has ended."""
         expired = await self.state.expire(self.clock())
-        outcome = Outcome(queue_changed=bool(expired))
+        outcome = Outcome()
         for gone in expired:
             if not gone.is_employee:
                 await self.images.discard(gone.member_id)
             if gone.peer is not None:
                 notice = out.employee_left() if gone.is_employee else out.customer_left()
                 outcome.send(gone.peer, notice)
+                if gone.is_employee:
+                    await self._send_position(outcome, gone.peer)
         if expired:
             log_event(logger, logging.INFO, "grace_expired", members=len(expired))
         return await self.apply(outcome, deadlines=True)
@@ -310,26 +347,53 @@ class Desk:
         return None if position is None else _position_message(position)
 
     async def queue_message(self) -> Message:
-        """The employees' ``queue`` message for the current state."""
+        """The employees' ``queue`` snapshot for the current state."""
         return _queue_message(await self.state.queue_snapshot())
 
-    async def queue_deliveries(self) -> list[Delivery]:
-        """The queue for everyone here who should see it.
+    async def queue_sync(self, employee_id: str) -> Outcome:
+        """Send an employee a fresh ``queue`` snapshot (their client saw a gap in the changes).
 
-        Each connected waiting customer gets its own ``queue_position``; every employee
-        connected to this process gets the same ``queue`` message object (serialised once).
+        A snapshot still unsent at the tail of their outbox is replaced rather than followed.
         """
+        outcome = await self._snapshot_for(employee_id)
+        self.sockets.deliver(outcome.deliveries, snapshot=True)
+        return outcome
+
+    async def _snapshot_for(self, employee_id: str) -> Outcome:
+        """An employee's ``queue`` snapshot, followed by the changes after it that were already
+        sent to the employees here (with Redis, a change can reach this process before the
+        snapshot that includes it, or after one that does not)."""
         snapshot = await self.state.queue_snapshot()
-        waiting = len(snapshot.entries)
-        per_position = snapshot.wait_per_position
+        outcome = Outcome()
+        outcome.send(employee_id, _queue_message(snapshot))
+        later = [(c, waiting) for c, waiting in self._sent_changes if c["seq"] > snapshot.seq]
+        if later:
+            outcome.send(employee_id, out.queue_changes([c for c, _ in later], later[-1][1]))
+        return outcome
+
+    async def position_updates(self) -> list[Delivery]:
+        """The ``queue_position`` updates due to the waiting customers connected here: those
+        whose position or estimate changed since their last one, or only the number waiting,
+        ``WAITING_REFRESH_S`` after their last one. Marks them as sent."""
+        now = self.clock()
+        positions = await self.state.positions(self.sockets.customers())
         deliveries: list[Delivery] = []
-        for index, entry in enumerate(snapshot.entries):
-            if entry.connected:
-                estimate = None if per_position is None else round((index + 1) * per_position)
-                message = out.queue_position(index + 1, waiting, estimate)
-                deliveries.append(Delivery(entry.customer_id, message))
-        queue = _queue_message(snapshot)
-        deliveries.extend(Delivery(e, queue) for e in self.sockets.employees())
+        kept: dict[str, _SentPosition] = {}
+        refresh_later = False
+        for customer_id, position in positions.items():
+            message = _position_message(position)
+            last = self._positions_sent.get(customer_id)
+            if last is None or last.due(message, now):
+                deliveries.append(Delivery(customer_id, message))
+                kept[customer_id] = _SentPosition(message, now)
+            else:
+                kept[customer_id] = last
+                refresh_later = refresh_later or last.message != message
+        self._positions_sent = kept
+        if refresh_later and self._waiting_refresh is None:
+            self._waiting_refresh = asyncio.get_running_loop().call_later(
+                WAITING_REFRESH_S, self._refresh_waiting
+            )
         return deliveries
 
     async def stats(self) -> dict[str, int]:
@@ -339,48 +403,68 @@ class Desk:
     # --------------------------------------------------------------- delivery
 
     async def apply(self, outcome: Outcome, *, deadlines: bool = False) -> Outcome:
-        """Deliver an outcome's messages and schedule the queue broadcast (and, when grace
-        periods may have changed, the expiry timer)."""
+        """Deliver an outcome's messages (and, when grace periods may have changed, reschedule
+        the expiry timer)."""
         missed: list[Delivery] | None = None if self.cluster is None else []
         self.sockets.deliver(outcome.deliveries, missed=missed)
         if missed and self.cluster is not None:
-            await self.cluster.publish(missed)  # before the queue news, which follows them
-        if outcome.queue_changed and self._schedule_flush() and self.cluster is not None:
-            await self.cluster.broadcast({"queue_changed": True})
+            await self.cluster.publish(missed)
         if deadlines and self._auto_expire:
             await self._schedule_expiry()
         return outcome
 
-    async def flush_queue_now(self) -> None:
-        """Send the current queue to everyone here now."""
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
-        self._last_flush = time.monotonic()
-        sent = self.sockets.deliver(await self.queue_deliveries(), snapshot=True)
-        self._flush_interval = min(QUEUE_FLUSH_MAX_S, max(QUEUE_FLUSH_S, sent / QUEUE_BYTES_PER_S))
+    # ------------------------------------------------------------------ queue
 
-    def _schedule_flush(self) -> bool:
-        """Schedule a queue broadcast; return whether a new one was scheduled."""
-        if self._flush_handle is not None:
-            return False
-        loop = asyncio.get_running_loop()
-        delay = max(0.0, self._last_flush + self._flush_interval - time.monotonic())
-        self._flush_handle = loop.call_later(delay, self._start_flush)
-        return True
+    def _on_queue_event(self, event: QueueEvent) -> None:
+        """The live state announced a queue event (of any process): batch it for the
+        employees here and let the customers' positions be looked at."""
+        if isinstance(event, QueueChange) and self.sockets.has_employees():
+            entry = None if event.entry is None else _wire_entry(event.entry)
+            change = out.queue_change(
+                event.seq, event.op.value, event.customer_id, entry, event.position
+            )
+            self._changes.append((change, event.waiting))
+            if self._auto_flush:
+                self._changes_flush.request()
+        if self._auto_flush:
+            self._positions_flush.request()
 
-    def _start_flush(self) -> None:
-        self._flush_handle = None
-        if self._flush_task is not None and not self._flush_task.done():
-            self._schedule_flush()  # one broadcast at a time; the next follows it
+    def take_queue_changes(self) -> Message | None:
+        """The changes not yet sent, as one ``queue_changes`` message (``None`` if there are
+        none); they count as sent."""
+        changes, self._changes = self._changes, []
+        if not changes:
+            return None
+        self._sent_changes.extend(changes)
+        return out.queue_changes([c for c, _ in changes], changes[-1][1])
+
+    async def _send_changes(self) -> None:
+        message = self.take_queue_changes()
+        employees = self.sockets.employees()
+        if message is None or not employees:
             return
-        self._flush_task = asyncio.get_running_loop().create_task(self._flush())
+        self.sockets.deliver([Delivery(e, message) for e in employees])
+        spacing = len(employees) / CHANGES_FRAMES_PER_S
+        self._changes_flush.interval = min(CHANGES_FLUSH_MAX_S, max(CHANGES_FLUSH_S, spacing))
 
-    async def _flush(self) -> None:
-        try:
-            await self.flush_queue_now()
-        except Exception:
-            logger.exception("event=queue_flush_failed")
+    async def _send_positions(self) -> None:
+        deliveries = await self.position_updates()
+        for start in range(0, len(deliveries), SEND_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            self.sockets.deliver(deliveries[start : start + SEND_CHUNK])
+
+    def _refresh_waiting(self) -> None:
+        self._waiting_refresh = None
+        self._positions_flush.request()
+
+    async def _send_position(self, outcome: Outcome, customer_id: str) -> None:
+        """Add the customer's ``queue_position`` to ``outcome`` now (if waiting)."""
+        position = await self.state.position(customer_id)
+        if position is not None:
+            message = _position_message(position)
+            outcome.send(customer_id, message)
+            self._positions_sent[customer_id] = _SentPosition(message, self.clock())
 
     async def _schedule_expiry(self) -> None:
         at = await self.state.next_expiry()
@@ -406,7 +490,9 @@ class Desk:
             logger.exception("event=grace_expiry_failed")
 
     async def start(self) -> None:
-        """Join the cluster, if any: listen for other processes and start the tick."""
+        """Follow the live state's queue changes; join the cluster, if any: listen for other
+        processes and start the tick."""
+        await self.state.start()
         if self.cluster is None:
             return
         await self.cluster.start(self._on_cluster_event)
@@ -421,9 +507,7 @@ class Desk:
             return
         if self.cluster is None or event.get("from") == self.cluster.proc_id:
             return
-        if event.get("queue_changed"):
-            self._schedule_flush()
-        elif "attached" in event:
+        if "attached" in event:
             old = self.sockets.get(event["attached"])
             if old is not None:
                 old.finished = True
@@ -451,7 +535,9 @@ class Desk:
         """Close every socket here with 1001 (server stopping); their grace periods start."""
         if self._tick_task is not None:
             self._tick_task.cancel()
-        for handle in (self._flush_handle, self._expiry_handle):
+        self._changes_flush.cancel()
+        self._positions_flush.cancel()
+        for handle in (self._waiting_refresh, self._expiry_handle):
             if handle is not None:
                 handle.cancel()
         conns = self._close_all("server shutting down")
@@ -459,12 +545,12 @@ class Desk:
             if conn.member_id is not None:
                 with contextlib.suppress(Exception):
                     await self.disconnect(conn.member_id)
-        for task in (self._flush_task, self._expiry_task):
-            if task is not None and not task.done():
-                task.cancel()
+        if self._expiry_task is not None and not self._expiry_task.done():
+            self._expiry_task.cancel()
         await asyncio.gather(*(c.drain() for c in conns), return_exceptions=True)
         if self.cluster is not None:
             await self.cluster.stop()
+        await self.state.stop()
 
     def _close_all(self, reason: str) -> list[Connection]:
         """Close every socket here with 1001: their members reconnect (and resume if they can)."""
@@ -499,7 +585,6 @@ class Desk:
 def _dropped_outcome(dropped: list[tuple[str, Dropped]]) -> Outcome:
     outcome = Outcome()
     for _, d in dropped:
-        outcome.queue_changed = outcome.queue_changed or d.queue_changed
         if d.peer is not None:
             outcome.send(d.peer, out.peer_reconnecting())
     return outcome
@@ -511,13 +596,27 @@ def _position_message(position: Position) -> Message:
     return out.queue_position(position.position, position.waiting, estimate)
 
 
+def _wire_entry(entry: QueueEntry) -> Message:
+    return out.queue_entry(entry.customer_id, entry.name, entry.joined_at, entry.pan_status.value)
+
+
 def _queue_message(snapshot: QueueSnapshot) -> Message:
-    return out.queue(
-        [
-            out.queue_entry(e.customer_id, e.name, e.joined_at, e.pan_status.value)
-            for e in snapshot.entries
-        ]
-    )
+    return out.queue(snapshot.seq, [_wire_entry(e) for e in snapshot.entries])
+
+
+@dataclass(frozen=True, slots=True)
+class _SentPosition:
+    """The last ``queue_position`` sent to a customer, and when (desk clock)."""
+
+    message: Message
+    at: float
+
+    def due(self, current: Message, now: float) -> bool:
+        """Whether ``current`` must be sent: position or estimate changed, or only the number
+        waiting did and the last one is ``WAITING_REFRESH_S`` old."""
+        if any(current[k] != self.message[k] for k in ("position", "estimated_wait_s")):
+            return True
+        return current["waiting"] != self.message["waiting"] and now - self.at >= WAITING_REFRESH_S
 
 
 def _log_result_shown(employee_id: str, customer_id: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ._state import (
@@ -20,9 +20,14 @@ from ._state import (
     PanRecord,
     PanStatus,
     Position,
+    QueueChange,
     QueueEntry,
+    QueueEvent,
+    QueueListener,
+    QueueOp,
     QueueSnapshot,
     RoomView,
+    WaitChanged,
     grace_periods,
     refusal,
 )
@@ -101,6 +106,17 @@ class Hub:
         self._employees: dict[str, _Employee] = {}
         self._rooms: dict[str, _Room] = {}
         self._handling: deque[float] = deque(maxlen=HANDLING_SAMPLES)
+        self._seq = 0
+        self._listeners: list[QueueListener] = []
+
+    def listen(self, listener: QueueListener) -> None:
+        self._listeners.append(listener)
+
+    async def start(self) -> None:
+        """Nothing to start: the Hub announces each change as it makes it."""
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
 
     # ----------------------------------------------------------------- queries
 
@@ -139,17 +155,24 @@ class Hub:
         return self._wait_per_position()
 
     async def queue_snapshot(self) -> QueueSnapshot:
-        entries = [
-            QueueEntry(c.id, c.name, c.joined_at, c.pan_status, c.connected)
-            for c in (self._customers[cid] for cid in self._queue)
-        ]
-        return QueueSnapshot(entries, self._wait_per_position())
+        entries = [self._entry(self._customers[cid]) for cid in self._queue]
+        return QueueSnapshot(self._seq, entries, self._wait_per_position())
 
     async def position(self, customer_id: str) -> Position | None:
         if customer_id not in self._queue:
             return None
         index = self._queue.index(customer_id)
         return Position(index + 1, len(self._queue), self._wait_per_position())
+
+    async def positions(self, customer_ids: Collection[str]) -> dict[str, Position]:
+        wanted = set(customer_ids)
+        waiting = len(self._queue)
+        per_position = self._wait_per_position()
+        return {
+            cid: Position(index + 1, waiting, per_position)
+            for index, cid in enumerate(self._queue)
+            if cid in wanted
+        }
 
     async def next_expiry(self) -> float | None:
         members: list[_Customer | _Employee] = [*self._customers.values()]
@@ -166,7 +189,7 @@ class Hub:
         token = self._new_id("t")
         self._customers[cid] = _Customer(id=cid, token=token, name=name, joined_at=now)
         self._tokens[token] = cid
-        self._queue.append(cid)
+        self._enqueue(cid, front=False)
         return cid, token
 
     async def resume(self, token: str, now: float) -> tuple[str, RoomView | None]:
@@ -181,17 +204,19 @@ class Hub:
     async def customer_leave(self, customer_id: str, now: float) -> str | None:
         return self._remove_customer(self._customer(customer_id), now)
 
-    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> tuple[str | None, bool]:
+    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> str | None:
         c = self._customer(customer_id)
         before = c.pan_status
         c.pan = pan
-        waiting_changed = c.room_id is None and before != c.pan_status
-        return self._room_employee(c), waiting_changed
+        self._pan_status_changed(c, before)
+        return self._room_employee(c)
 
-    async def confirm_pan(self, customer_id: str, fields: Message) -> tuple[str | None, bool]:
+    async def confirm_pan(self, customer_id: str, fields: Message) -> str | None:
         c = self._customer(customer_id)
+        before = c.pan_status
         c.confirmed = dict(fields)
-        return self._room_employee(c), c.room_id is None
+        self._pan_status_changed(c, before)
+        return self._room_employee(c)
 
     # -------------------------------------------------------------- employees
 
@@ -206,6 +231,8 @@ class Hub:
         emp.name = name  # renamed since the last connect
         emp.connected = True
         emp.disconnected_at = None
+        if newly_online:
+            self._emit(WaitChanged())
         return newly_online, None if emp.room_id is None else self._view(self._rooms[emp.room_id])
 
     async def pick(self, employee_id: str, customer_id: str, now: float) -> RoomView:
@@ -217,7 +244,7 @@ class Hub:
             raise refusal("not_found")
         if c.room_id is not None:
             raise refusal("already_taken")
-        self._queue.remove(customer_id)
+        self._dequeue(customer_id)
         room = _Room(self._new_id("r"), customer_id, employee_id, now)
         self._rooms[room.id] = room
         c.room_id = emp.room_id = room.id
@@ -251,8 +278,9 @@ class Hub:
         if member.room_id is not None:
             room = self._rooms[member.room_id]
             peer = room.employee_id if member_id == room.customer_id else room.customer_id
-        # fewer employees online changes the estimate
-        return Dropped(peer, isinstance(member, _Employee) and bool(self._queue))
+        if isinstance(member, _Employee):
+            self._emit(WaitChanged())  # fewer employees online changes the estimate
+        return Dropped(peer)
 
     async def expire(self, now: float) -> list[Expired]:
         out: list[Expired] = []
@@ -288,6 +316,36 @@ class Hub:
             raise refusal("unauthorized")
         return emp
 
+    def _emit(self, event: QueueEvent) -> None:
+        for listener in self._listeners:
+            listener(event)
+
+    def _entry(self, c: _Customer) -> QueueEntry:
+        return QueueEntry(c.id, c.name, c.joined_at, c.pan_status, c.connected)
+
+    def _change(
+        self, op: QueueOp, c: _Customer, entry: QueueEntry | None, position: int | None
+    ) -> None:
+        self._seq += 1
+        self._emit(QueueChange(self._seq, op, c.id, entry, position, len(self._queue)))
+
+    def _enqueue(self, customer_id: str, *, front: bool) -> None:
+        c = self._customers[customer_id]
+        if front:
+            self._queue.insert(0, customer_id)
+        else:
+            self._queue.append(customer_id)
+        position = 1 if front else len(self._queue)
+        self._change(QueueOp.ADDED, c, self._entry(c), position)
+
+    def _dequeue(self, customer_id: str) -> None:
+        self._queue.remove(customer_id)
+        self._change(QueueOp.REMOVED, self._customers[customer_id], None, None)
+
+    def _pan_status_changed(self, c: _Customer, before: PanStatus) -> None:
+        if c.room_id is None and c.pan_status != before:
+            self._change(QueueOp.UPDATED, c, self._entry(c), None)
+
     def _employees_online(self) -> int:
         return sum(1 for e in self._employees.values() if e.connected)
 
@@ -319,6 +377,7 @@ class Hub:
     def _end_room(self, room_id: str, now: float) -> _Room:
         room = self._rooms.pop(room_id)
         self._handling.append(max(0.0, now - room.started_at))
+        self._emit(WaitChanged())
         self._customers[room.customer_id].room_id = None
         emp = self._employees.get(room.employee_id)
         if emp is not None:
@@ -329,7 +388,7 @@ class Hub:
         if emp.room_id is None:
             raise RuntimeError("internal error: closing the room of an employee without one")
         room = self._end_room(emp.room_id, now)
-        self._queue.insert(0, room.customer_id)
+        self._enqueue(room.customer_id, front=True)
         return room.customer_id
 
     def _remove_customer(self, c: _Customer, now: float) -> str | None:
@@ -337,7 +396,7 @@ class Hub:
         if c.room_id is not None:
             employee_id = self._end_room(c.room_id, now).employee_id
         elif c.id in self._queue:
-            self._queue.remove(c.id)
+            self._dequeue(c.id)
         self._customers.pop(c.id, None)
         self._tokens.pop(c.token, None)
         return employee_id

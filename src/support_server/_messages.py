@@ -25,7 +25,7 @@ __all__ = [
 Message = dict[str, Any]
 
 CUSTOMER_TYPES = frozenset({"join", "resume", "signal", "pan_confirm", "leave", "ping"})
-EMPLOYEE_TYPES = frozenset({"pick", "signal", "leave", "ping"})
+EMPLOYEE_TYPES = frozenset({"pick", "signal", "leave", "queue_sync", "ping"})
 ALL_TYPES = CUSTOMER_TYPES | EMPLOYEE_TYPES
 
 MAX_FIELD_NAME_CHARS = 100

@@ -36,6 +36,8 @@ __all__ = [
     "peer_reconnecting",
     "pong",
     "queue",
+    "queue_change",
+    "queue_changes",
     "queue_entry",
     "queue_position",
     "signal",
@@ -130,8 +132,30 @@ def queue_entry(customer_id: str, name: str, joined_at: float, pan_status: str) 
     }
 
 
-def queue(entries: list[Message]) -> Message:
-    return {"type": "queue", "customers": entries}
+def queue(seq: int, entries: list[Message]) -> Message:
+    """The employees' queue snapshot: everyone waiting after change ``seq``, front first."""
+    return {"type": "queue", "seq": seq, "customers": entries}
+
+
+def queue_change(
+    seq: int, op: str, customer_id: str, entry: Message | None, position: int | None
+) -> Message:
+    """One numbered change in ``queue_changes``: ``added`` (with ``position`` and
+    ``customer``), ``removed`` (``customer_id``) or ``updated`` (``customer``)."""
+    change: Message = {"seq": seq, "op": op}
+    if position is not None:
+        change["position"] = position
+    if entry is None:
+        change["customer_id"] = customer_id
+    else:
+        change["customer"] = entry
+    return change
+
+
+def queue_changes(changes: list[Message], waiting: int) -> Message:
+    """The queue changes since the last such message, in order; ``waiting`` is the length of
+    the queue after the last one."""
+    return {"type": "queue_changes", "changes": changes, "waiting": waiting}
 
 
 def paired_for_customer(room_id: str, employee_name: str, ice_servers: list[Message]) -> Message:
@@ -198,15 +222,14 @@ class Delivery:
 
 @dataclass(slots=True)
 class Outcome:
-    """What a desk command produced: messages to deliver, and whether the queue changed."""
+    """What a desk command produced: the messages to deliver (queue changes travel apart, as
+    the live state announces them)."""
 
     deliveries: list[Delivery] = field(default_factory=list)
-    queue_changed: bool = False
 
     def send(self, to: str, message: Message) -> None:
         self.deliveries.append(Delivery(to, message))
 
     def merge(self, other: Outcome) -> Outcome:
         self.deliveries.extend(other.deliveries)
-        self.queue_changed = self.queue_changed or other.queue_changed
         return self

@@ -4,11 +4,12 @@ Like python-socketio's ``AsyncRedisManager``, every process listens on Redis pub
 re-subscribes with back-off after Redis went away. Unlike it, a message for one member is
 published only to the channel of the process holding that member's socket (the live state
 records the ``holder``; one Lua script looks it up and publishes). A broadcast channel carries
-what every process must hear: the queue changed, or a member attached somewhere (an older socket
-of theirs elsewhere closes as replaced). Each process also refreshes a heartbeat key; any
-process finding a dead one's heartbeat gone starts the grace periods of its members. A process
-that was only stalled past its heartbeat closes its sockets (1001) when it wakes, so that its
-members reconnect and resume rather than sit on sockets the cluster thinks are gone.
+what every process must hear: a member attached somewhere (an older socket of theirs elsewhere
+closes as replaced). Queue changes have a channel of their own, which the live state follows
+(:class:`~support_server._redis_state.RedisState`). Each process also refreshes a heartbeat
+key; any process finding a dead one's heartbeat gone starts the grace periods of its members.
+A process that was only stalled past its heartbeat closes its sockets (1001) when it wakes, so
+that its members reconnect and resume rather than sit on sockets the cluster thinks are gone.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from redis.exceptions import RedisError
 from ._logging import LOGGER_NAME, log_event
 from ._outbound import Delivery, dumps
 from ._redis_lua import SCRIPTS
+from ._redis_pubsub import subscribe_forever
 from ._redis_state import RedisState
 from ._state import Dropped, StateUnavailable
 
@@ -36,7 +38,6 @@ logger = logging.getLogger(f"{LOGGER_NAME}.cluster")
 HEARTBEAT_S = 1.0
 """How often a process says it is alive; it counts as dead after ``HEARTBEAT_TTL_S``."""
 HEARTBEAT_TTL_S = 10.0
-_RETRY_MAX_S = 2.0
 
 
 class RedisCluster:
@@ -54,44 +55,18 @@ class RedisCluster:
         self._route = client.register_script(SCRIPTS["route"])
 
     async def start(self, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
+        async def decoded(data: bytes) -> None:
+            await handler(json.loads(data))
+
         ready = asyncio.Event()
-        self._listener = asyncio.get_running_loop().create_task(self._listen(handler, ready))
+        self._listener = asyncio.get_running_loop().create_task(
+            subscribe_forever(self.client, [self._own, self._all], decoded, ready=ready)
+        )
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(ready.wait(), timeout=5)
         with contextlib.suppress(StateUnavailable):
             await self.state.heartbeat(HEARTBEAT_TTL_S)
             await self.state.lost_data()
-
-    async def _listen(
-        self, handler: Callable[[dict[str, Any]], Awaitable[None]], ready: asyncio.Event
-    ) -> None:
-        delay = 0.1
-        while True:
-            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-            try:
-                await pubsub.subscribe(self._own, self._all)
-                ready.set()
-                if delay > 0.1:
-                    log_event(logger, logging.INFO, "redis_pubsub_back")
-                delay = 0.1
-                while True:
-                    message = await pubsub.get_message(timeout=1.0)
-                    if message is None or message.get("type") != "message":
-                        continue
-                    try:
-                        event = json.loads(message["data"])
-                        await handler(event)
-                    except Exception:
-                        logger.exception("event=cluster_message_failed")
-            except asyncio.CancelledError:
-                raise
-            except (RedisError, OSError) as exc:
-                log_event(logger, logging.WARNING, "redis_pubsub_lost", error=type(exc).__name__)
-                await asyncio.sleep(delay)
-                delay = min(_RETRY_MAX_S, delay * 2)
-            finally:
-                with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def publish(self, deliveries: list[Delivery]) -> None:
         if not deliveries:

@@ -15,15 +15,24 @@ Keys (``P`` is the key prefix, ``desk:`` by default)::
     P deadlines     sorted set "c:<id>" / "e:<id>" -> when the grace period ends
     P alive:<proc>  string with a TTL, refreshed by each live server process
     P procs         set of server process ids that hold members
+    P qchange       number of the last queue change
+    P qlog          sorted set: the last ``QUEUE_LOG`` queue changes (JSON), score = number
+    P qevents       pub/sub channel: each queue change (JSON, as in ``qlog``), in order, and
+                    ``{"wait": true}`` when the estimated wait may have changed
 
 ``holder`` is the server process whose socket a member is on; messages for the member are
-published to that process's channel. Scripts answer JSON (``cjson``); a refusal is
-``{"err": code}``.
+published to that process's channel. A script that changes the queue numbers the change, logs
+it and publishes it in the same atomic step, so every process hears the same changes in the same
+order (and one that missed some reads them from the log). Scripts answer JSON (``cjson``); a
+refusal is ``{"err": code}``.
 """
 
 from __future__ import annotations
 
-__all__ = ["SCRIPTS"]
+__all__ = ["QUEUE_LOG", "SCRIPTS"]
+
+QUEUE_LOG = 1000
+"""How many recent queue changes Redis keeps for processes that missed some."""
 
 _COMMON = r"""
 local P = ARGV[1]
@@ -44,6 +53,24 @@ local function view(rid)
           employee_name = ename, pan = c[2], confirmed = c[3],
           customer_connected = (c[4] == '1'), customer_joined_at = tonumber(c[5])}
 end
+local function entry_of(cid)
+  local c = redis.call('HMGET', key('c', cid), 'name', 'joined_at', 'pan', 'confirmed', 'connected')
+  return {cid, c[1], c[2], c[3] and true or false, c[4] and true or false, c[5] == '1'}
+end
+local function queue_changed(op, cid, position)
+  local seq = redis.call('INCR', P .. 'qchange')
+  local waiting = redis.call('ZCARD', P .. 'queue')
+  local change = {seq = seq, op = op, customer_id = cid, waiting = waiting}
+  if op ~= 'removed' then change.entry = entry_of(cid) end
+  if position then change.position = position end
+  local text = cjson.encode(change)
+  redis.call('ZADD', P .. 'qlog', seq, text)
+  redis.call('ZREMRANGEBYSCORE', P .. 'qlog', '-inf', seq - QUEUE_LOG)
+  redis.call('PUBLISH', P .. 'qevents', text)
+end
+local function wait_changed()
+  redis.call('PUBLISH', P .. 'qevents', '{"wait":true}')
+end
 local function end_room(rid, now)
   local rk = key('r', rid)
   local r = redis.call('HMGET', rk, 'customer', 'employee', 'started')
@@ -53,6 +80,7 @@ local function end_room(rid, now)
   if redis.call('EXISTS', key('e', r[2])) == 1 then redis.call('HDEL', key('e', r[2]), 'room') end
   redis.call('DEL', rk)
   redis.call('SREM', P .. 'rooms', rid)
+  wait_changed()
   return r[1], r[2]
 end
 local function queue_front(cid)
@@ -60,6 +88,7 @@ local function queue_front(cid)
   local score
   if first[2] then score = tonumber(first[2]) - 1 else score = redis.call('INCR', P .. 'qseq') end
   redis.call('ZADD', P .. 'queue', score, cid)
+  queue_changed('added', cid, 1)
 end
 local function close_room_for_employee(eid, now)
   local rid = redis.call('HGET', key('e', eid), 'room')
@@ -74,8 +103,8 @@ local function remove_customer(cid, now)
   if c[1] then
     local _, e = end_room(c[1], now)
     emp = e
-  else
-    redis.call('ZREM', P .. 'queue', cid)
+  elseif redis.call('ZREM', P .. 'queue', cid) == 1 then
+    queue_changed('removed', cid)
   end
   if c[2] then redis.call('DEL', key('tok', c[2])) end
   redis.call('DEL', ck)
@@ -107,12 +136,11 @@ local function disconnect(id, now, grace, waiting_grace, proc)
   redis.call('ZADD', P .. 'deadlines', now + grace, kind .. ':' .. id)
   local peer = nil
   if m[3] then peer = peer_in(m[3], id) end
-  local changed = false
   if kind == 'e' then
     redis.call('SREM', P .. 'online', id)
-    changed = redis.call('ZCARD', P .. 'queue') > 0
+    wait_changed()  -- fewer employees online changes the estimate
   end
-  return {member = id, peer = peer, queue_changed = changed}
+  return {member = id, peer = peer}
 end
 """
 
@@ -124,6 +152,7 @@ redis.call('SET', key('tok', token), cid)
 redis.call('ZADD', P .. 'queue', redis.call('INCR', P .. 'qseq'), cid)
 redis.call('SADD', P .. 'customers', cid)
 redis.call('SADD', P .. 'procs', proc)
+queue_changed('added', cid, redis.call('ZCARD', P .. 'queue'))
 return cjson.encode({})
 """
 
@@ -151,7 +180,8 @@ local ck = key('c', cid)
 if redis.call('EXISTS', ck) == 0 then return cjson.encode({err = 'not_joined'}) end
 local c = redis.call('HMGET', ck, 'pan', 'confirmed', 'room')
 redis.call('HSET', ck, 'pan', pan)
-local out = {changed = (not c[3]) and (not c[1]) and (not c[2])}
+if (not c[3]) and (not c[1]) and (not c[2]) then queue_changed('updated', cid) end
+local out = {}
 if c[3] then out.employee = redis.call('HGET', key('r', c[3]), 'employee') end
 return cjson.encode(out)
 """
@@ -160,9 +190,11 @@ _CONFIRM_PAN = r"""
 local cid, fields = ARGV[2], ARGV[3]
 local ck = key('c', cid)
 if redis.call('EXISTS', ck) == 0 then return cjson.encode({err = 'not_joined'}) end
+local before = redis.call('HGET', ck, 'confirmed')
 redis.call('HSET', ck, 'confirmed', fields)
 local rid = redis.call('HGET', ck, 'room')
-local out = {waiting = not rid}
+if (not rid) and (not before) then queue_changed('updated', cid) end
+local out = {}
 if rid then out.employee = redis.call('HGET', key('r', rid), 'employee') end
 return cjson.encode(out)
 """
@@ -179,6 +211,7 @@ end
 redis.call('HSET', ek, 'name', name)
 local previous = attach(ek, 'e', eid, proc)
 redis.call('SADD', P .. 'online', eid)
+if newly then wait_changed() end
 local out = {newly = newly, previous = previous}
 local rid = redis.call('HGET', ek, 'room')
 if rid then out.room = view(rid) end
@@ -193,6 +226,7 @@ if redis.call('HEXISTS', ek, 'room') == 1 then return cjson.encode({err = 'alrea
 if redis.call('EXISTS', ck) == 0 then return cjson.encode({err = 'not_found'}) end
 if redis.call('HEXISTS', ck, 'room') == 1 then return cjson.encode({err = 'already_taken'}) end
 redis.call('ZREM', P .. 'queue', cid)
+queue_changed('removed', cid)
 redis.call('HSET', key('r', rid), 'customer', cid, 'employee', eid, 'started', now)
 redis.call('SADD', P .. 'rooms', rid)
 redis.call('HSET', ck, 'room', rid, 'was_paired', '1')
@@ -274,13 +308,10 @@ return cjson.encode({dropped = out})
 _SNAPSHOT = r"""
 local ids = redis.call('ZRANGE', P .. 'queue', 0, -1)
 local entries = {}
-for i, cid in ipairs(ids) do
-  local c = redis.call('HMGET', key('c', cid), 'name', 'joined_at', 'pan', 'confirmed', 'connected')
-  entries[i] = {cid, c[1], c[2], c[3] and true or false, c[4] and true or false, c[5] == '1'}
-end
+for i, cid in ipairs(ids) do entries[i] = entry_of(cid) end
 local handling = redis.call('LRANGE', P .. 'handling', 0, -1)
-return cjson.encode({entries = entries, handling = handling,
-                     online = redis.call('SCARD', P .. 'online')})
+return cjson.encode({seq = tonumber(redis.call('GET', P .. 'qchange') or '0'), entries = entries,
+                     handling = handling, online = redis.call('SCARD', P .. 'online')})
 """
 
 _ROUTE = r"""
@@ -296,7 +327,7 @@ return 0
 """
 
 SCRIPTS = {
-    name: _COMMON + body
+    name: f"local QUEUE_LOG = {QUEUE_LOG}" + _COMMON + body
     for name, body in {
         "join": _JOIN,
         "resume": _RESUME,

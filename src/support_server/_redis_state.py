@@ -6,14 +6,20 @@ member record names its ``holder``, the process whose socket it is on; commands 
 member make this process the holder, and :meth:`RedisState.disconnect` only starts the grace
 period of a member this process still holds (a member who already reconnected elsewhere is
 left alone). Images live beside the state with a TTL, so any process can serve them.
+
+The scripts number, log and publish every queue change atomically with it; each process
+follows the changes channel (:meth:`RedisState.start`) and announces the changes to its
+listeners in order, reading any it missed (a gap in the numbers, or a re-subscription after
+Redis went away) from the log first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, cast
 
 from redis.asyncio import Redis
@@ -23,6 +29,7 @@ from redis.exceptions import RedisError
 from ._hub import HANDLING_SAMPLES, default_new_id
 from ._images import StoredImage
 from ._redis_lua import SCRIPTS
+from ._redis_pubsub import subscribe_forever
 from ._state import (
     SIGNAL_NEEDS_ROOM,
     Dropped,
@@ -31,10 +38,15 @@ from ._state import (
     PanRecord,
     PanStatus,
     Position,
+    QueueChange,
     QueueEntry,
+    QueueEvent,
+    QueueListener,
+    QueueOp,
     QueueSnapshot,
     RoomView,
     StateUnavailable,
+    WaitChanged,
     grace_periods,
     refusal,
 )
@@ -94,7 +106,25 @@ def _room(data: dict[str, Any]) -> RoomView:
 
 
 def _dropped(data: dict[str, Any]) -> tuple[str, Dropped]:
-    return data["member"], Dropped(data.get("peer"), bool(data.get("queue_changed")))
+    return data["member"], Dropped(data.get("peer"))
+
+
+def _entry(fields: list[Any]) -> QueueEntry:
+    cid, name, joined, has_pan, confirmed, connected = fields
+    return QueueEntry(cid, name, float(joined), _status(has_pan, confirmed), connected)
+
+
+def _change(data: dict[str, Any]) -> QueueChange:
+    entry = data.get("entry")
+    position = data.get("position")
+    return QueueChange(
+        int(data["seq"]),
+        QueueOp(data["op"]),
+        data["customer_id"],
+        None if entry is None else _entry(entry),
+        None if position is None else int(position),
+        int(data["waiting"]),
+    )
 
 
 class RedisState:
@@ -120,6 +150,89 @@ class RedisState:
         self._scripts: dict[str, AsyncScript] = {
             name: client.register_script(source) for name, source in SCRIPTS.items()
         }
+        self._listeners: list[QueueListener] = []
+        self._seen: int | None = None
+        """Number of the last queue change announced (``None``: not following yet)."""
+        self._follower: asyncio.Task[None] | None = None
+        self._pings: dict[str, asyncio.Future[None]] = {}
+
+    # ------------------------------------------------------------ queue changes
+
+    def listen(self, listener: QueueListener) -> None:
+        self._listeners.append(listener)
+
+    async def start(self) -> None:
+        """Follow the queue changes channel (within about 5 s, else in the background)."""
+        if self._follower is not None:
+            return
+        ready = asyncio.Event()
+        self._follower = asyncio.get_running_loop().create_task(
+            subscribe_forever(
+                self.client,
+                [self.key("qevents")],
+                self._on_event,
+                ready=ready,
+                on_subscribed=self._catch_up,
+            )
+        )
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), timeout=5)
+
+    async def stop(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._follower
+            self._follower = None
+
+    async def settle(self) -> None:
+        """Wait until every queue change made so far has been announced here."""
+        token = secrets.token_hex(8)
+        arrived = self._pings[token] = asyncio.get_running_loop().create_future()
+        try:
+            await self._redis(self.client.publish(self.key("qevents"), json.dumps({"ping": token})))
+            await asyncio.wait_for(arrived, timeout=5)
+        finally:
+            self._pings.pop(token, None)
+
+    def _emit(self, event: QueueEvent) -> None:
+        for listener in self._listeners:
+            listener(event)
+
+    async def _catch_up(self) -> None:
+        """Just (re)subscribed: announce the changes made while this process was not."""
+        latest = int(await self.client.get(self.key("qchange")) or 0)
+        if self._seen is None or latest < self._seen:  # first start, or Redis lost the desk
+            self._seen = latest
+        elif latest > self._seen:
+            await self._announce_logged(self._seen, latest)
+
+    async def _announce_logged(self, after: int, upto: int) -> None:
+        """Announce the logged changes after number ``after`` up to ``upto``. Changes no
+        longer logged are skipped: employees see the gap and ask for a snapshot."""
+        logged = await self.client.zrangebyscore(self.key("qlog"), after + 1, upto)
+        for raw in cast(list[bytes], logged):
+            self._emit(_change(json.loads(raw)))
+        self._seen = upto
+
+    async def _on_event(self, raw: bytes) -> None:
+        data = json.loads(raw)
+        if "ping" in data:
+            arrived = self._pings.get(data["ping"])
+            if arrived is not None and not arrived.done():
+                arrived.set_result(None)
+            return
+        if "wait" in data:
+            self._emit(WaitChanged())
+            return
+        change = _change(data)
+        if self._seen is not None:
+            if change.seq <= self._seen:
+                return  # already announced from the log
+            if change.seq > self._seen + 1:
+                await self._announce_logged(self._seen, change.seq - 1)
+        self._seen = change.seq
+        self._emit(change)
 
     def key(self, *parts: str) -> str:
         return self.prefix + ":".join(parts)
@@ -207,11 +320,9 @@ class RedisState:
 
     async def queue_snapshot(self) -> QueueSnapshot:
         data = await self._run("snapshot")
-        entries = [
-            QueueEntry(cid, name, float(joined), _status(has_pan, confirmed), connected)
-            for cid, name, joined, has_pan, confirmed, connected in _list(data["entries"])
-        ]
-        return QueueSnapshot(entries, self._per_position(_list(data["handling"]), data["online"]))
+        entries = [_entry(fields) for fields in _list(data["entries"])]
+        per_position = self._per_position(_list(data["handling"]), data["online"])
+        return QueueSnapshot(int(data["seq"]), entries, per_position)
 
     async def position(self, customer_id: str) -> Position | None:
         async with self.client.pipeline(transaction=True) as pipe:
@@ -221,6 +332,24 @@ class RedisState:
         if rank is None:
             return None
         return Position(rank + 1, waiting, await self.wait_per_position())
+
+    async def positions(self, customer_ids: Collection[str]) -> dict[str, Position]:
+        ids = list(customer_ids)
+        if not ids:
+            return {}
+        async with self.client.pipeline(transaction=True) as pipe:
+            for cid in ids:
+                pipe.zrank(self.key("queue"), cid)
+            pipe.zcard(self.key("queue"))
+            pipe.lrange(self.key("handling"), 0, -1)
+            pipe.scard(self.key("online"))
+            *ranks, waiting, handling, online = await self._redis(pipe.execute())
+        per_position = self._per_position(handling, online)
+        return {
+            cid: Position(rank + 1, waiting, per_position)
+            for cid, rank in zip(ids, ranks, strict=True)
+            if rank is not None
+        }
 
     async def next_expiry(self) -> float | None:
         first = await self._redis(self.client.zrange(self.key("deadlines"), 0, 0, withscores=True))
@@ -243,14 +372,16 @@ class RedisState:
         employee: str | None = data.get("employee")
         return employee
 
-    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> tuple[str | None, bool]:
+    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> str | None:
         record = {"result": pan.result, "image_id": pan.image_id, "content_type": pan.content_type}
         data = self._check(await self._run("set_pan", customer_id, json.dumps(record)))
-        return data.get("employee"), bool(data["changed"])
+        employee: str | None = data.get("employee")
+        return employee
 
-    async def confirm_pan(self, customer_id: str, fields: Message) -> tuple[str | None, bool]:
+    async def confirm_pan(self, customer_id: str, fields: Message) -> str | None:
         data = self._check(await self._run("confirm_pan", customer_id, json.dumps(fields)))
-        return data.get("employee"), bool(data["waiting"])
+        employee: str | None = data.get("employee")
+        return employee
 
     # -------------------------------------------------------------- employees
 
@@ -317,6 +448,8 @@ class RedisState:
         epoch = _text(await self._redis(self.client.get(key)))
         lost = self._epoch is not None and epoch != self._epoch
         self._epoch = epoch
+        if lost:
+            self._seen = None  # the numbering of queue changes starts again
         return lost
 
     async def retire(self) -> None:

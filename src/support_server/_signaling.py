@@ -256,6 +256,8 @@ async def _handle_employee(desk: Desk, employee: Employee, message: Message) -> 
         await desk.signal(employee.id, require_object(message, "data"))
     elif kind == "leave":
         await desk.employee_leave(employee.id)
+    elif kind == "queue_sync":
+        await desk.queue_sync(employee.id)
 
 
 signaling_blueprint.add_websocket_route(customer_socket, "/ws/customer")

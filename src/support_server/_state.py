@@ -5,10 +5,17 @@ backend (any number of processes). Every command is one atomic step on the share
 returns plain facts (who is in which room, whose peer to tell); it never builds wire messages
 and never touches sockets: :class:`~support_server.Desk` turns the facts into messages.
 Time is passed in (``now``, Unix seconds). Refusals raise :class:`HubError`.
+
+Every change of the queue is numbered (``seq``, one more per change, for the whole desk) and
+announced to the listeners registered with :meth:`LiveState.listen`, in ``seq`` order: the desk
+turns these into the employees' small ``queue_changes`` messages and into coalesced
+``queue_position`` updates. A snapshot carries the ``seq`` of the last change it includes, so a
+client applies only the changes after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -21,10 +28,15 @@ __all__ = [
     "PanRecord",
     "PanStatus",
     "Position",
+    "QueueChange",
     "QueueEntry",
+    "QueueEvent",
+    "QueueListener",
+    "QueueOp",
     "QueueSnapshot",
     "RoomView",
     "StateUnavailable",
+    "WaitChanged",
     "grace_periods",
     "refusal",
 ]
@@ -118,10 +130,50 @@ class QueueEntry:
 
 @dataclass(frozen=True, slots=True)
 class QueueSnapshot:
-    """The whole queue and the estimated wait per queue position (``None`` before any call)."""
+    """The whole queue after change ``seq``, and the estimated wait per queue position
+    (``None`` before any call)."""
 
+    seq: int
     entries: list[QueueEntry]
     wait_per_position: float | None
+
+
+class QueueOp(StrEnum):
+    """What one queue change did."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueChange:
+    """Change number ``seq`` of the queue: the queue after it is the queue after ``seq - 1``
+    with this applied. ``entry`` is set for ``added`` and ``updated``; ``position`` (1-based,
+    in the queue after the change) for ``added``; ``waiting`` is the queue length after it."""
+
+    seq: int
+    op: QueueOp
+    customer_id: str
+    entry: QueueEntry | None
+    position: int | None
+    waiting: int
+
+    def __post_init__(self) -> None:
+        if (self.entry is None) != (self.op is QueueOp.REMOVED):
+            raise ValueError(f"a queue change {self.op} needs an entry exactly unless removed")
+        if (self.position is None) != (self.op is not QueueOp.ADDED):
+            raise ValueError(f"a queue change {self.op} has a position exactly when added")
+
+
+@dataclass(frozen=True, slots=True)
+class WaitChanged:
+    """The estimated wait per position may have changed (employees online, a call ended)."""
+
+
+QueueEvent = QueueChange | WaitChanged
+QueueListener = Callable[[QueueEvent], None]
+"""Called for every queue event of the whole desk, in order; it must not block."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +190,6 @@ class Dropped:
     """A member's socket went away: ``peer`` (if in a room) must be told."""
 
     peer: str | None
-    queue_changed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +212,19 @@ class LiveState(Protocol):
     grace_s: float
     waiting_grace_s: float
 
+    def listen(self, listener: QueueListener) -> None:
+        """Call ``listener`` with every :class:`QueueChange` (in ``seq`` order) and
+        :class:`WaitChanged` of the whole desk, whichever process caused it."""
+        ...
+
+    async def start(self) -> None:
+        """Begin announcing to the listeners (the Redis backend subscribes to the changes)."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop announcing."""
+        ...
+
     # customers
     async def join(self, name: str, now: float) -> tuple[str, str]:
         """Add a customer at the back of the queue; return ``(customer_id, token)``."""
@@ -174,12 +238,12 @@ class LiveState(Protocol):
         """Remove a customer (queue or room); return the employee whose room ended."""
         ...
 
-    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> tuple[str | None, bool]:
-        """Store an OCR result; return ``(paired employee, queue entry changed)``."""
+    async def set_pan_result(self, customer_id: str, pan: PanRecord) -> str | None:
+        """Store an OCR result; return the paired employee, if any."""
         ...
 
-    async def confirm_pan(self, customer_id: str, fields: Message) -> tuple[str | None, bool]:
-        """Store confirmed PAN values; return ``(paired employee, customer is waiting)``."""
+    async def confirm_pan(self, customer_id: str, fields: Message) -> str | None:
+        """Store confirmed PAN values; return the paired employee, if any."""
         ...
 
     # employees
@@ -218,6 +282,10 @@ class LiveState(Protocol):
     # queries
     async def queue_snapshot(self) -> QueueSnapshot: ...
     async def position(self, customer_id: str) -> Position | None: ...
+    async def positions(self, customer_ids: Collection[str]) -> dict[str, Position]:
+        """The places of those of ``customer_ids`` who are waiting."""
+        ...
+
     async def wait_per_position(self) -> float | None: ...
     async def next_expiry(self) -> float | None: ...
     async def customer_for_token(self, token: str) -> str | None: ...

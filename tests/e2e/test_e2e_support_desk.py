@@ -255,7 +255,7 @@ def test_second_employee_is_told_someone_else_took_the_customer_first(
 
         def to_page(message: str | bytes) -> None:
             text = message if isinstance(message, str) else message.decode()
-            if hold_queue and json.loads(text).get("type") == "queue":
+            if hold_queue and json.loads(text).get("type") in ("queue", "queue_changes"):
                 return
             ws.send(message)
 

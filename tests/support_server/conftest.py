@@ -73,7 +73,10 @@ async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
         proc_id="p_test",
         new_id=counting_ids(),
     )
-    yield Harness(state, RedisImageStore(client), remote=True)
+    harness = Harness(state, RedisImageStore(client), remote=True)
+    await state.start()
+    yield harness
+    await state.stop()
     await client.aclose()
 
 

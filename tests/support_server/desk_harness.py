@@ -15,6 +15,7 @@ from sanic.server.websockets.impl import WebsocketImplProtocol
 from support_server import CustomerPan, Desk, Hub, ImageStore, LiveState, MemoryImageStore, Outcome
 from support_server._connections import Connection
 from support_server._outbound import Delivery
+from support_server._redis_state import RedisState
 
 GRACE = 30.0
 WAITING_GRACE = 5.0
@@ -60,14 +61,19 @@ class Harness:
         """Whether the backend is reached over the network (Redis)."""
         self.clock = Clock()
         self.state = state
-        self.desk = Desk(state, images, clock=self.clock, auto_expire=False)
+        self.desk = Desk(state, images, clock=self.clock, auto_expire=False, auto_flush=False)
+
+    def _connection(self, role: str) -> Connection:
+        ws = cast(WebsocketImplProtocol, cast(Any, RecordingSocket()))
+        return Connection(ws, role, rate_per_s=10, metrics=self.desk.metrics)
 
     def _at(self, now: float) -> None:
         self.clock.now = now
 
     async def join(self, name: str, now: float) -> tuple[str, str, Outcome]:
+        """The customer joins on a new (recording) socket of this desk."""
         self._at(now)
-        return await self.desk.join(name)
+        return await self.desk.join(name, self._connection("customer"))
 
     async def resume(self, token: str, now: float) -> tuple[str, Outcome]:
         self._at(now)
@@ -86,9 +92,7 @@ class Harness:
     async def employee_connect(self, employee_id: str, name: str, now: float) -> Outcome:
         """The employee connects on a new (recording) socket of this desk."""
         self._at(now)
-        ws = cast(WebsocketImplProtocol, cast(Any, RecordingSocket()))
-        conn = Connection(ws, "employee", rate_per_s=10, metrics=self.desk.metrics)
-        return await self.desk.employee_connect(employee_id, name, conn)
+        return await self.desk.employee_connect(employee_id, name, self._connection("employee"))
 
     async def pick(self, employee_id: str, customer_id: str, now: float) -> Outcome:
         self._at(now)
@@ -109,11 +113,18 @@ class Harness:
         self._at(now)
         return await self.desk.expire()
 
-    async def queue_deliveries(self) -> list[Delivery]:
-        return await self.desk.queue_deliveries()
+    async def position_updates(self) -> list[Delivery]:
+        return await self.desk.position_updates()
 
     async def queue_message(self) -> Message:
         return await self.desk.queue_message()
+
+    async def take_queue_changes(self) -> Message | None:
+        """The queue changes not yet taken, once every change made so far has reached the
+        desk (over Redis pub/sub they arrive a little after the command)."""
+        if isinstance(self.state, RedisState):
+            await self.state.settle()
+        return self.desk.take_queue_changes()
 
     async def position_message(self, customer_id: str) -> Message | None:
         return await self.desk.position_message(customer_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import websockets
+from queue_view import QueueView
 from sanic import Sanic
 from websockets.asyncio.client import ClientConnection
 
@@ -25,12 +26,20 @@ PASSWORD = "correct horse battery"
 Message = dict[str, Any]
 
 
+QUEUE_TYPES = ("queue", "queue_changes", "queue_position")
+"""What the server sends as the queue changes, in between the messages a test waits for."""
+
+
 class Client:
-    """A real WebSocket client speaking the JSON protocol."""
+    """A real WebSocket client speaking the JSON protocol; an employee's client keeps its
+    view of the queue (``queue``) from the snapshot and changes it receives."""
 
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
         self.seen: list[Message] = []
+        self.sizes: list[int] = []
+        """The length of each frame in ``seen``, in characters."""
+        self.queue = QueueView()
 
     async def send(self, message: Message) -> None:
         await self.ws.send(json.dumps(message))
@@ -39,6 +48,8 @@ class Client:
         raw = await asyncio.wait_for(self.ws.recv(), timeout)
         message: Message = json.loads(raw)
         self.seen.append(message)
+        self.sizes.append(len(raw))
+        self.queue.apply(message)
         return message
 
     async def expect(
@@ -46,17 +57,28 @@ class Client:
         kind: str,
         *,
         timeout: float = 5.0,
-        skip: tuple[str, ...] = ("queue", "queue_position"),
+        skip: tuple[str, ...] = QUEUE_TYPES,
         where: Callable[[Message], bool] | None = None,
     ) -> Message:
-        """Return the next message of ``kind``, skipping only ``skip`` types (else fail)."""
+        """Return the next message of ``kind``, skipping only ``skip`` types (``"*"``: any
+        type), else fail."""
         deadline = time.monotonic() + timeout
         while True:
             message = await self.recv(max(0.01, deadline - time.monotonic()))
             if message["type"] == kind and (where is None or where(message)):
                 return message
-            if message["type"] not in skip:
+            if message["type"] not in skip and "*" not in skip:
                 raise AssertionError(f"expected {kind!r}, got {message!r}")
+
+    async def expect_queue(
+        self, where: Callable[[QueueView], bool], *, timeout: float = 5.0
+    ) -> QueueView:
+        """Read messages (of any type) until the employee's view of the queue satisfies
+        ``where``."""
+        deadline = time.monotonic() + timeout
+        while not (self.queue.seq is not None and where(self.queue)):
+            await self.recv(max(0.01, deadline - time.monotonic()))
+        return self.queue
 
     async def expect_error(self, code: str) -> Message:
         message = await self.expect("error")

@@ -51,13 +51,10 @@ async def test_one_queue_oldest_first_on_every_process(pair_of_servers: tuple[Li
     on_b = await b.employee("bo")
     names = ["First", "Second", "Third"]
     for employee in (on_a, on_b):
-        queue = await employee.expect("queue", where=lambda m: len(m["customers"]) == 3)
-        assert [c["name"] for c in queue["customers"]] == names
+        queue = await employee.expect_queue(lambda q: len(q.customers) == 3)
+        assert [c["name"] for c in queue.customers] == names
     for client, position in ((first, 1), (second, 2), (third, 3)):
-        update = await client.expect(
-            "queue_position", skip=("queue_position",), where=lambda m: m["waiting"] == 3
-        )
-        assert update["position"] == position
+        assert (await client.expect("queue_position", skip=()))["position"] == position
 
 
 async def test_pick_race_across_processes_has_one_winner(
@@ -73,13 +70,13 @@ async def test_pick_race_across_processes_has_one_winner(
     one = await a.employee("login.one")
     two = await b.employee("login.two")
     for e in (one, two):
-        await e.expect("queue", where=lambda m: len(m["customers"]) == 1)
+        await e.expect_queue(lambda q: q.ids == [cid])
     pick = json.dumps({"type": "pick", "customer_id": cid})
     await asyncio.gather(one.ws.send(pick), two.ws.send(pick))
     outcomes = []
     for e in (one, two):
         message = await e.recv()
-        while message["type"] == "queue":
+        while message["type"] in ("queue", "queue_changes"):
             message = await e.recv()
         outcomes.append(message)
     assert sorted(m["type"] for m in outcomes) == ["error", "paired"]
@@ -94,7 +91,7 @@ async def cross_pair(a: Live, b: Live) -> tuple[Client, Client, str]:
     customer = await a.customer("Asha Rao")
     cid = (await welcome_of(customer))["customer_id"]
     employee = await b.employee()
-    await employee.expect("queue", where=lambda m: len(m["customers"]) >= 1)
+    await employee.expect_queue(lambda q: cid in q.ids)
     await employee.send({"type": "pick", "customer_id": cid})
     await employee.expect("paired")
     await customer.expect("paired")
@@ -156,8 +153,8 @@ async def test_end_call_puts_the_customer_back_at_the_front(
     position = await customer.expect("queue_position", skip=())
     assert position["position"] == 1
     assert position["waiting"] == 2
-    queue = await employee.expect("queue", where=lambda m: len(m["customers"]) == 2)
-    assert queue["customers"][0]["customer_id"] == cid
+    queue = await employee.expect_queue(lambda q: len(q.customers) == 2)
+    assert queue.ids[0] == cid
 
 
 async def test_customer_resumes_on_the_other_process(pair_of_servers: tuple[Live, Live]) -> None:

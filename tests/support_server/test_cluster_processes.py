@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
@@ -74,7 +75,7 @@ async def test_sigkill_mid_call_both_resume_on_the_other_process(
         )
     assert upload.status_code == 200, upload.text
     employee = await a.employee("priya")
-    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.expect_queue(lambda q: len(q.customers) == 1)
     await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
     room = (await employee.expect("paired"))["room_id"]
     image_url = (await employee.expect("pan_result"))["image_url"]
@@ -98,6 +99,26 @@ async def test_sigkill_mid_call_both_resume_on_the_other_process(
     assert (await again.expect("signal", skip=("peer_reconnected",)))["data"]["candidate"]
 
 
+async def test_joins_on_a_reach_an_employee_on_b_as_numbered_changes(
+    servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    """An employee on B gets one snapshot, then each join on A as one ``added`` change at the
+    back, numbered one after another in the order of the joins."""
+    a, b = servers
+    employee = await b.employee("priya")
+    snapshot = await employee.expect("queue", skip=())
+    names = [f"Customer {i}" for i in range(8)]
+    joined = [welcome(await a.customer(name))["customer_id"] for name in names]
+    changes: list[dict[str, Any]] = []
+    while len(changes) < len(names):
+        changes.extend((await employee.expect("queue_changes", skip=()))["changes"])
+    assert [c["seq"] for c in changes] == list(range(snapshot["seq"] + 1, snapshot["seq"] + 9))
+    assert [(c["op"], c["position"]) for c in changes] == [("added", i + 1) for i in range(8)]
+    assert [c["customer"]["customer_id"] for c in changes] == joined
+    assert employee.queue.ids == joined
+    assert [m["type"] for m in employee.seen].count("queue") == 1
+
+
 async def test_members_of_a_dead_process_expire_once(
     servers: tuple[ServerProcess, ServerProcess],
 ) -> None:
@@ -105,7 +126,7 @@ async def test_members_of_a_dead_process_expire_once(
     a, b = servers
     customer = await a.customer("Gone")
     employee = await b.employee("priya")
-    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.expect_queue(lambda q: len(q.customers) == 1)
     await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
     await employee.expect("paired")
     a.kill()
@@ -138,7 +159,7 @@ async def test_aiortc_call_through_two_processes(
     a, b = servers
     customer = await a.customer("Video Customer")
     employee = await b.employee("priya")
-    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.expect_queue(lambda q: len(q.customers) == 1)
     await employee.send({"type": "pick", "customer_id": welcome(customer)["customer_id"]})
     await employee.expect("paired")
     await customer.expect("paired")

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 import pytest
 from desk_harness import GRACE, WAITING_GRACE, Harness, RecordingSocket, memory_harness
+from queue_view import QueueView
 from sanic.server.websockets.impl import WebsocketImplProtocol
 
 from support_server import (
@@ -17,9 +18,14 @@ from support_server import (
     HubError,
     MemoryImageStore,
     Outcome,
+    QueueChange,
+    QueueEvent,
+    QueueOp,
+    WaitChanged,
 )
 from support_server._cluster import Cluster
 from support_server._connections import Connection, Sockets
+from support_server._desk import WAITING_REFRESH_S
 
 
 def to(outcome: Outcome | list[Delivery], member: str) -> list[dict[str, Any]]:
@@ -44,34 +50,64 @@ async def join(hub: Harness, name: str, now: float = 0.0) -> str:
 
 
 async def test_join_appends_to_queue_in_fifo_order(hub: Harness) -> None:
-    """Customers are queued oldest first and each knows its 1-based position."""
-    a, b, c = [await join(hub, n, t) for n, t in (("A", 1), ("B", 2), ("C", 3))]
+    """Customers are queued oldest first and each is told its 1-based position at once."""
+    a = await join(hub, "A", 1)
+    b, _, outcome = await hub.join("B", 2)
+    c = await join(hub, "C", 3)
     assert await queue_ids(hub) == [a, b, c]
-    positions = {d.to: d.message for d in await hub.queue_deliveries() if d.to in (a, b, c)}
-    assert positions[b] == {
-        "type": "queue_position",
-        "position": 2,
-        "waiting": 3,
-        "estimated_wait_s": None,
-    }
+    assert to(outcome, b) == [
+        {"type": "queue_position", "position": 2, "waiting": 2, "estimated_wait_s": None}
+    ]
 
 
-async def test_join_reports_a_queue_change_and_employees_see_the_queue(hub: Harness) -> None:
-    """A join changes the queue; a connected employee's queue lists name, time and PAN status."""
-    await hub.employee_connect("e_1", "Priya", 0)
-    cid, token, outcome = await hub.join("Asha Rao", 1764000000.5)
-    assert outcome.queue_changed
+async def test_join_sends_employees_one_small_change(hub: Harness) -> None:
+    """A join reaches a connected employee as one numbered ``added`` change after their
+    snapshot, listing name, time and PAN status."""
+    connected = await hub.employee_connect("e_1", "Priya", 0)
+    [snapshot] = to(connected, "e_1")
+    assert snapshot == {"type": "queue", "seq": 0, "customers": []}
+    cid, token, _ = await hub.join("Asha Rao", 1764000000.5)
     assert token.startswith("t_")
     assert cid.startswith("c_")
-    [queue] = to(await hub.queue_deliveries(), "e_1")
-    assert queue["customers"] == [
-        {
-            "customer_id": cid,
-            "name": "Asha Rao",
-            "waiting_since": "2025-11-24T16:00:00.500Z",
-            "pan_status": "none",
-        }
+    entry = {
+        "customer_id": cid,
+        "name": "Asha Rao",
+        "waiting_since": "2025-11-24T16:00:00.500Z",
+        "pan_status": "none",
+    }
+    assert await hub.take_queue_changes() == {
+        "type": "queue_changes",
+        "changes": [{"seq": 1, "op": "added", "position": 1, "customer": entry}],
+        "waiting": 1,
+    }
+    assert await hub.take_queue_changes() is None
+
+
+async def test_queue_changes_are_numbered_and_rebuild_the_queue(hub: Harness) -> None:
+    """Added at the back or front, updated, removed: the changes after a snapshot, applied
+    in order, give the queue as it is."""
+    await hub.employee_connect("e_1", "P", 0)
+    a, b = await join(hub, "A"), await join(hub, "B")
+    view = QueueView()
+    view.apply(await hub.queue_message())
+    c = await join(hub, "C")
+    await hub.pick("e_1", b, 1)
+    await hub.set_pan_result(c, CustomerPan({"pan": "ABCPE1234F"}, "i_1", b"x", "image/png"))
+    await hub.employee_leave("e_1", 2)
+    message = await hub.take_queue_changes()
+    assert message is not None
+    assert [(ch["seq"], ch["op"]) for ch in message["changes"]] == [
+        (1, "added"),
+        (2, "added"),
+        (3, "added"),
+        (4, "removed"),
+        (5, "updated"),
+        (6, "added"),
     ]
+    assert message["changes"][-1]["position"] == 1  # back at the front
+    view.apply(message)
+    assert view.customers == (await hub.queue_message())["customers"]
+    assert view.ids == [b, a, c]
 
 
 async def test_employee_connect_sends_the_queue_at_once(hub: Harness) -> None:
@@ -79,7 +115,49 @@ async def test_employee_connect_sends_the_queue_at_once(hub: Harness) -> None:
     a = await join(hub, "A")
     outcome = await hub.employee_connect("e_1", "Priya", 5)
     [queue] = to(outcome, "e_1")
+    assert queue["seq"] == 1
     assert [c["customer_id"] for c in queue["customers"]] == [a]
+
+
+async def test_queue_sync_sends_a_fresh_snapshot(hub: Harness) -> None:
+    """An employee who asks for the queue again gets the current snapshot."""
+    await hub.employee_connect("e_1", "Priya", 0)
+    a = await join(hub, "A")
+    outcome = await hub.desk.queue_sync("e_1")
+    assert to(outcome, "e_1") == [await hub.queue_message()]
+    assert [c["customer_id"] for c in to(outcome, "e_1")[0]["customers"]] == [a]
+
+
+async def test_positions_are_sent_only_when_they_change(hub: Harness) -> None:
+    """After a pick at the front everyone behind gets one new position; a change of only the
+    number waiting waits for the refresh interval."""
+    await hub.employee_connect("e_1", "P", 0)
+    a, b, c = await join(hub, "A"), await join(hub, "B"), await join(hub, "C")
+    assert await hub.position_updates() == []  # each was told at join; only 'waiting' grew
+    await hub.pick("e_1", a, 1)
+    updates = {d.to: d.message["position"] for d in await hub.position_updates()}
+    assert updates == {b: 1, c: 2}
+    assert await hub.position_updates() == []
+    await join(hub, "D", 2)
+    assert await hub.position_updates() == []
+    hub.clock.now = 2 + WAITING_REFRESH_S
+    refreshed = {d.to: d.message["waiting"] for d in await hub.position_updates()}
+    assert refreshed == {b: 3, c: 3}
+
+
+async def test_live_state_announces_changes_and_wait_changes(hub: Harness) -> None:
+    """The live state tells its listeners of each queue change, numbered, and of a possible
+    change of the estimated wait (an employee online or gone, a call ended)."""
+    events: list[QueueEvent] = []
+    hub.state.listen(events.append)
+    await hub.employee_connect("e_1", "P", 0)
+    a = await join(hub, "A")
+    await hub.pick("e_1", a, 1)
+    await hub.customer_leave(a, 2)
+    await hub.take_queue_changes()  # every change has arrived
+    kinds = [(e.seq, e.op, e.waiting) if isinstance(e, QueueChange) else "wait" for e in events]
+    assert kinds == ["wait", (1, QueueOp.ADDED, 1), (2, QueueOp.REMOVED, 0), "wait"]
+    assert isinstance(events[0], WaitChanged)
 
 
 async def test_pick_pairs_both_sides_and_removes_from_queue(hub: Harness) -> None:
@@ -95,7 +173,6 @@ async def test_pick_pairs_both_sides_and_removes_from_queue(hub: Harness) -> Non
     assert emp["type"] == "paired"
     assert emp["room_id"] == cust["room_id"]
     assert emp["customer"] == {"customer_id": b, "name": "Bala", "pan_status": "none"}
-    assert outcome.queue_changed
     assert await queue_ids(hub) == [a]
     assert await hub.room_of(b) == await hub.room_of("e_1") == cust["room_id"]
 
@@ -163,16 +240,13 @@ async def test_employee_leave_puts_customer_at_front(hub: Harness) -> None:
     a, b, c = await join(hub, "A"), await join(hub, "B"), await join(hub, "C")
     await hub.pick("e_1", b, 1)
     outcome = await hub.employee_leave("e_1", 61)
-    assert types(outcome, b) == ["employee_left"]
+    assert to(outcome, b) == [
+        {"type": "employee_left"},
+        {"type": "queue_position", "position": 1, "waiting": 3, "estimated_wait_s": 60},
+    ]
     assert to(outcome, "e_1") == [{"type": "call_ended", "reason": "employee_left"}]
     assert await queue_ids(hub) == [b, a, c]
     assert await hub.room_of(b) is None
-    assert await hub.position_message(b) == {
-        "type": "queue_position",
-        "position": 1,
-        "waiting": 3,
-        "estimated_wait_s": 60,
-    }
 
 
 async def test_employee_leave_without_room_is_an_error(hub: Harness) -> None:
@@ -191,7 +265,6 @@ async def test_customer_leave_tears_down_room_and_tells_employee(hub: Harness) -
     await hub.pick("e_1", a, 1)
     outcome = await hub.customer_leave(a, 5)
     assert types(outcome, "e_1") == ["customer_left"]
-    assert outcome.queue_changed
     assert await hub.room_of("e_1") is None
     assert not await hub.has_customer(a)
     assert await hub.customer_for_token(token) is not None
@@ -232,8 +305,7 @@ async def test_disconnected_waiting_customer_keeps_place_until_grace_ends(hub: H
     assert await hub.next_expiry() == 10 + WAITING_GRACE
     assert (await hub.expire(10 + WAITING_GRACE - 1)).deliveries == []
     assert await queue_ids(hub) == [a, b]
-    outcome = await hub.expire(10 + WAITING_GRACE)
-    assert outcome.queue_changed
+    await hub.expire(10 + WAITING_GRACE)
     assert await queue_ids(hub) == [b]
 
 
@@ -245,9 +317,9 @@ async def test_customer_back_in_the_queue_after_a_call_keeps_the_full_grace(hub:
     await hub.employee_leave("e_1", 2)
     await hub.disconnect(a, 10)
     assert await hub.next_expiry() == 10 + GRACE
-    assert not (await hub.expire(10 + WAITING_GRACE)).queue_changed
+    await hub.expire(10 + WAITING_GRACE)
     assert await queue_ids(hub) == [a]
-    assert (await hub.expire(10 + GRACE)).queue_changed
+    await hub.expire(10 + GRACE)
     assert await queue_ids(hub) == []
 
 
@@ -283,7 +355,7 @@ async def test_employee_gone_past_grace_sends_customer_to_front(hub: Harness) ->
     dropped = await hub.disconnect("e_1", 5)
     assert types(dropped, b) == ["peer_reconnecting"]
     outcome = await hub.expire(5 + GRACE)
-    assert types(outcome, b) == ["employee_left"]
+    assert types(outcome, b) == ["employee_left", "queue_position"]
     assert await queue_ids(hub) == [b, a]
     assert (await hub.stats())["employees_online"] == 0
 
@@ -306,7 +378,6 @@ async def test_pan_result_waits_for_the_employee_and_is_pushed_on_pick(hub: Harn
     a = await join(hub, "A")
     pan = CustomerPan({"pan": "ABCPE1234F"}, "i_1", b"jpeg", "image/jpeg")
     outcome = await hub.set_pan_result(a, pan)
-    assert outcome.queue_changed
     assert to(outcome, "e_1") == []
     assert (await hub.queue_message())["customers"][0]["pan_status"] == "read"
     picked = await hub.pick("e_1", a, 1)
@@ -395,12 +466,16 @@ async def check_invariants(hub: Harness, customers: set[str], employees: set[str
 
 @pytest.mark.parametrize("seed", range(20))
 async def test_random_operation_sequences_keep_invariants(hub: Harness, seed: int) -> None:
-    """Any sequence of joins, picks, leaves, drops, resumes and expiries keeps the Hub sound."""
+    """Any sequence of joins, picks, leaves, drops, resumes and expiries keeps the Hub sound,
+    and an employee's view built from one snapshot and the changes stays the queue."""
     import random
 
     if hub.remote and seed >= REMOTE_SEEDS:
         pytest.skip(f"{REMOTE_SEEDS} seeds on a networked backend (each check is many calls)")
     rng = random.Random(seed)
+    await hub.employee_connect("e_watch", "W", 0)
+    view = QueueView()
+    view.apply(await hub.queue_message())
     customers: set[str] = set()
     tokens: dict[str, str] = {}
     employees = {f"e_{i}" for i in range(3)}
@@ -436,6 +511,10 @@ async def test_random_operation_sequences_keep_invariants(hub: Harness, seed: in
         except HubError as exc:
             refusals.append(exc.code)
         await check_invariants(hub, customers, employees)
+        changes = await hub.take_queue_changes()
+        if changes is not None:
+            view.apply(changes)
+        assert view.customers == (await hub.queue_message())["customers"]
     assert set(refusals) <= {
         "already_taken",
         "already_in_room",

@@ -185,7 +185,7 @@ async def test_result_is_pushed_to_paired_employee_with_image(live: Live) -> Non
             denied = await http.get(url, headers={"Authorization": f"Bearer {bearer}"})
             assert denied.status_code == 404
         assert (await http.get(url)).status_code == 404
-    await employee.nothing(skip=("queue",))
+    await employee.nothing(skip=("queue", "queue_changes"))
 
 
 async def test_result_waits_for_the_employee_who_picks(live: Live) -> None:
@@ -194,10 +194,10 @@ async def test_result_waits_for_the_employee_who_picks(live: Live) -> None:
     _, cid, token = await joined(live)
     employee = await live.employee()
     assert (await upload(live, JPEG, token)).status_code == 200
-    queue = await employee.expect(
-        "queue", where=lambda m: any(c["pan_status"] == "read" for c in m["customers"])
+    queue = await employee.expect_queue(
+        lambda q: any(c["pan_status"] == "read" for c in q.customers)
     )
-    assert queue["customers"][0]["customer_id"] == cid
+    assert queue.ids[0] == cid
     await employee.send({"type": "pick", "customer_id": cid})
     paired = await employee.expect("paired")
     assert paired["customer"]["pan_status"] == "read"
@@ -276,7 +276,7 @@ async def test_images_past_the_memory_budget_answer_410(start_server: ServerFact
     assert (await upload(live, phone_photo(400, 300), first_token)).status_code == 200
     assert (await upload(live, phone_photo(400, 300, seed=1), second_token)).status_code == 200
     employee = await employee_in_call(live, first)
-    pushed = await employee.expect("pan_result", skip=("queue",))
+    pushed = await employee.expect("pan_result", skip=("queue", "queue_changes"))
     assert pushed["result"] == FAKE_CARD
     priya = await live.login("priya")
     async with live.http() as http:
