@@ -42,10 +42,8 @@ async def test_one_address_cannot_join_faster_than_its_cap(start_server: ServerF
     assert error["request"] == "join"
     neighbour = await live.customer("Neighbour", additional_headers=NEIGHBOUR)
     await neighbour.expect("queue_position")
-    queue = await employee.expect(
-        "queue", where=lambda m: "Neighbour" in [c["name"] for c in m["customers"]]
-    )
-    assert "Ghost 4" not in [c["name"] for c in queue["customers"]]
+    queue = await employee.expect_queue(lambda q: "Neighbour" in [c["name"] for c in q.customers])
+    assert "Ghost 4" not in [c["name"] for c in queue.customers]
 
 
 async def test_a_full_queue_answers_queue_full(start_server: ServerFactory) -> None:
@@ -71,9 +69,9 @@ async def test_a_ghost_that_never_reached_an_employee_leaves_the_queue_soon(
     live = await start_server(reconnect_grace_s=30.0, waiting_grace_s=0.3)
     employee = await live.employee()
     ghost = await live.customer("Ghost")
-    await employee.expect("queue", where=lambda m: len(m["customers"]) == 1)
+    await employee.expect_queue(lambda q: len(q.customers) == 1)
     await ghost.close()
-    await employee.expect("queue", where=lambda m: m["customers"] == [], timeout=3)
+    await employee.expect_queue(lambda q: q.customers == [], timeout=3)
 
 
 async def test_a_customer_who_was_in_a_call_keeps_the_normal_grace(
@@ -85,7 +83,7 @@ async def test_a_customer_who_was_in_a_call_keeps_the_normal_grace(
     await employee.send({"type": "leave"})
     await customer.expect("employee_left")
     await customer.close()
-    await employee.nothing(1.0, skip=("queue", "call_ended"))
+    await employee.nothing(1.0, skip=("queue_changes", "call_ended"))
     snapshot = await live.app.ctx.desk.queue_message()
     assert [c["name"] for c in snapshot["customers"]] == ["Asha Rao"]
 
