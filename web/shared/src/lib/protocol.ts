@@ -178,9 +178,24 @@ export interface EmployeeWelcome {
   ice_servers: RTCIceServer[];
 }
 
+/** The whole queue, front first, after change number `seq`: on connect and after `queue_sync`. */
 export interface QueueMessage {
   type: 'queue';
+  seq: number;
   customers: QueueEntry[];
+}
+
+/** One numbered change of the queue; change `seq` follows change `seq - 1`. */
+export type QueueChange =
+  | { seq: number; op: 'added'; /** 1-based, after the change */ position: number; customer: QueueEntry }
+  | { seq: number; op: 'removed'; customer_id: string }
+  | { seq: number; op: 'updated'; customer: QueueEntry };
+
+/** The changes since the last such message, in order; `waiting` is the length after them. */
+export interface QueueChangesMessage {
+  type: 'queue_changes';
+  changes: QueueChange[];
+  waiting: number;
 }
 
 export interface EmployeePaired {
@@ -207,6 +222,7 @@ export interface PanResultMessage {
 export type EmployeeServerMessage =
   | EmployeeWelcome
   | QueueMessage
+  | QueueChangesMessage
   | EmployeePaired
   | IceServersMessage
   | CallEnded
@@ -220,7 +236,11 @@ export type EmployeeServerMessage =
   | ErrorMessage;
 
 export type EmployeeClientMessage =
-  { type: 'pick'; customer_id: string } | SignalMessage | { type: 'leave' } | { type: 'ping' };
+  | { type: 'pick'; customer_id: string }
+  | SignalMessage
+  | { type: 'leave' }
+  | { type: 'queue_sync' }
+  | { type: 'ping' };
 
 /** Any JSON object with a string `type`: what every frame must be. */
 export interface AnyMessage {

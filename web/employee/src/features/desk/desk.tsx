@@ -25,7 +25,7 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
     onUnauthorized,
   });
   const { state } = desk;
-  const count = state.queue?.length ?? null;
+  const count = state.queue.customers?.length ?? null;
   const highlight = useQueueCue(count, { sound, baseTitle: BASE_TITLE });
 
   const { request } = media;
@@ -107,7 +107,7 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
             </p>
           )}
           <QueueList
-            customers={state.queue}
+            customers={state.queue.customers}
             onConnect={desk.pick}
             picking={state.picking}
             disabled={offline || desk.replaced}

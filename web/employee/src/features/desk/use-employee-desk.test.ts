@@ -35,7 +35,7 @@ function setup(onUnauthorized = vi.fn()) {
   const socket = FakeWebSocket.latest();
   act(() => socket.open());
   act(() => socket.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
-  act(() => socket.receive({ type: 'queue', customers: [ASHA] }));
+  act(() => socket.receive({ type: 'queue', seq: 3, customers: [ASHA] }));
   return { ...hook, socket };
 }
 
@@ -54,9 +54,41 @@ describe('useEmployeeDesk', () => {
     FakePeerConnection.reset();
   });
 
+  it('keeps the queue from the snapshot and the numbered changes', () => {
+    const { result, socket } = setup();
+    const bala = { ...ASHA, customer_id: 'c_2', name: 'Bala' };
+    act(() =>
+      socket.receive({
+        type: 'queue_changes',
+        changes: [
+          { seq: 4, op: 'added', position: 2, customer: bala },
+          { seq: 5, op: 'removed', customer_id: 'c_1' },
+        ],
+        waiting: 1,
+      }),
+    );
+    expect(result.current.state.queue.customers).toEqual([bala]);
+    expect(socket.messages()).toEqual([]);
+  });
+
+  it('asks for the whole queue again when a change is missing', () => {
+    const { result, socket } = setup();
+    act(() =>
+      socket.receive({
+        type: 'queue_changes',
+        changes: [{ seq: 9, op: 'removed', customer_id: 'c_1' }],
+        waiting: 0,
+      }),
+    );
+    expect(socket.messages()).toEqual([{ type: 'queue_sync' }]);
+    expect(result.current.state.queue.customers).toEqual([ASHA]);
+    act(() => socket.receive({ type: 'queue', seq: 9, customers: [] }));
+    expect(result.current.state.queue).toEqual({ customers: [], seq: 9, stale: false });
+  });
+
   it('shows the queue and picks a customer', () => {
     const { result, socket } = setup();
-    expect(result.current.state.queue).toEqual([ASHA]);
+    expect(result.current.state.queue.customers).toEqual([ASHA]);
     act(() => result.current.pick(ASHA));
     expect(socket.messages()).toEqual([{ type: 'pick', customer_id: 'c_1' }]);
     expect(result.current.state.picking).toBe('c_1');
@@ -150,7 +182,7 @@ describe('useEmployeeDesk', () => {
     expect(again).not.toBe(socket);
     act(() => again.open());
     act(() => again.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
-    act(() => again.receive({ type: 'queue', customers: [] }));
+    act(() => again.receive({ type: 'queue', seq: 9, customers: [] }));
     expect(result.current.state.room).not.toBeNull();
     await waitInAct(3100);
     expect(result.current.state.room).toBeNull();

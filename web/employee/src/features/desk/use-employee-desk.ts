@@ -16,6 +16,7 @@ import {
   type SocketFactory,
 } from '@support/shared';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { applyQueueMessage, EMPTY_QUEUE, type LiveQueue } from '../queue/live-queue';
 
 /** How long after a reconnect's `welcome` a missing `paired` means our room is gone. */
 const ROOM_CHECK_MS = 3000;
@@ -37,8 +38,8 @@ export interface DeskNotice {
 
 export interface DeskState {
   employeeName: string | null;
-  /** null until the first `queue` message */
-  queue: QueueEntry[] | null;
+  /** the queue from the server's snapshot and changes */
+  queue: LiveQueue;
   room: RoomInfo | null;
   panResult: PanResult | null;
   imageUrl: string | null;
@@ -58,7 +59,7 @@ type Action =
 
 const INITIAL: DeskState = {
   employeeName: null,
-  queue: null,
+  queue: EMPTY_QUEUE,
   room: null,
   panResult: null,
   imageUrl: null,
@@ -113,7 +114,8 @@ function applyMessage(
     case 'welcome':
       return { ...state, employeeName: message.employee?.name ?? null };
     case 'queue':
-      return { ...state, queue: message.customers };
+    case 'queue_changes':
+      return { ...state, queue: applyQueueMessage(state.queue, message) };
     case 'paired': {
       const sameRoom = state.room?.roomId === message.room_id;
       const base = sameRoom ? state : clearedRoom(state);
@@ -312,6 +314,11 @@ export function useEmployeeDesk(options: UseEmployeeDeskOptions): EmployeeDesk {
     ...(options.policy ? { policy: options.policy } : {}),
   });
   sendRef.current = signaling.send;
+
+  // a missing queue change: ask for the whole queue again (a reconnect brings it too)
+  useEffect(() => {
+    if (state.queue.stale) sendRef.current({ type: 'queue_sync' });
+  }, [state.queue.stale]);
 
   const pick = useCallback((customer: QueueEntry) => {
     pickedName.current = customer.name;
