@@ -211,9 +211,9 @@ describe('useEmployeeDesk', () => {
     expect(again).not.toBe(socket);
     act(() => again.open());
     act(() => again.receive({ type: 'welcome', employee: { id: 'e_1', name: 'priya' }, ice_servers: ICE }));
-    act(() => again.receive({ type: 'queue', customers: [] }));
+    act(() => again.receive({ type: 'queue', seq: 12, customers: [] }));
     expect(result.current.signaling).toBe('open');
-    expect(result.current.state.queue).toEqual([]);
+    expect(result.current.state.queue.customers).toEqual([]);
   });
 
   it('says plainly when the server refuses the page origin (4403), without retrying', async () => {
