@@ -34,7 +34,8 @@ class QueueView:
                 return  # no snapshot yet: it will include these changes
             for change in message["changes"]:
                 self._apply_change(change)
-            if len(self.customers) != message["waiting"]:
+            last = message["changes"][-1]["seq"]  # 'waiting' counts the queue after it
+            if last == self.seq and len(self.customers) != message["waiting"]:
                 raise QueueGap(f"{len(self.customers)} in view, {message['waiting']} waiting")
 
     def _apply_change(self, change: Message) -> None:
