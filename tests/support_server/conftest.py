@@ -12,12 +12,11 @@ import pytest_asyncio
 from desk_harness import GRACE, WAITING_GRACE, Harness, counting_ids, memory_harness
 from live_server import Live, ServerFactory, make_settings
 from postgres_server import PostgresServer, running_postgres
-from redis_server import RedisServer
 from sanic import Sanic
 
 from support_server import create_app
 from support_server._redis_state import RedisImageStore, RedisState, connect_redis
-from support_server.testing import fake_reader_factory, running_server
+from support_server.testing import RedisServer, fake_reader_factory, running_server
 
 Sanic.test_mode = True
 _APP_NAMES = itertools.count(1)

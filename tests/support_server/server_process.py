@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 from live_server import PASSWORD, Endpoint
-from redis_server import free_port
+
+from support_server.testing import free_port
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 _RUN = (

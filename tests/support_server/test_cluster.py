@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from live_server import PASSWORD, Client, Live, ServerFactory
-from redis_server import RedisServer
 from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with
 
 from support_server._redis_limits import RedisAddressLimits, RedisLoginThrottle
 from support_server._redis_state import connect_redis
+from support_server.testing import RedisServer
 
 GRACE_S = 1.0
 

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
 from live_server import Client
-from redis_server import RedisServer
 from server_process import ServerProcess, server_env
 from test_aiortc import FRAMES, collect_frames, description
 from test_signaling import closed_with
 from websockets.exceptions import ConnectionClosed
 
 from support_server._redis_cluster import HEARTBEAT_TTL_S
+from support_server.testing import RedisServer
 
 GRACE_S = 8.0
 
