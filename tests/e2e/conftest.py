@@ -62,6 +62,13 @@ READY_TIMEOUT_S = 240.0
 
 ContextFactory = Callable[..., BrowserContext]
 
+FAKE_OCR_MAIN = (
+    "from support_server.cli import main;"
+    "from support_server.testing import fake_reader_factory;"
+    "raise SystemExit(main(reader_factory=fake_reader_factory))"
+)
+"""``support-server`` with the fake card reader (``python -c FAKE_OCR_MAIN <arguments>``)."""
+
 
 @dataclass(frozen=True)
 class LiveServer:
@@ -197,9 +204,22 @@ def chromium_path() -> str:
 
 class ServerProcess:
     """``support-server`` as a subprocess on one port and data directory, exactly as a user runs
-    it; it can be stopped (SIGTERM) and started again on the same port with the same data."""
+    it; it can be stopped (SIGTERM) and started again on the same port with the same data.
 
-    def __init__(self, data_dir: Path) -> None:
+    Several processes of one cluster share a data directory: each gets its own ``name`` (for
+    its log) and the same ``settings`` (``SUPPORT_*`` values by lower-case name, such as
+    ``redis_url``). With ``fake_ocr`` the process reads cards with
+    :func:`support_server.testing.fake_reader_factory` instead of loading the model.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        name: str = "server",
+        settings: dict[str, str] | None = None,
+        fake_ocr: bool = False,
+    ) -> None:
         for dist in (USER_DIST, EMPLOYEE_DIST):
             if not (dist / "index.html").exists():
                 pytest.fail(
@@ -207,7 +227,7 @@ class ServerProcess:
                     "(nox -s tests does it)"
                 )
         self.data_dir = data_dir
-        self.log_path = data_dir / "server.log"
+        self.log_path = data_dir / f"{name}.log"
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -220,7 +240,8 @@ class ServerProcess:
             "SUPPORT_MAX_CUSTOMER_SOCKETS_PER_ADDRESS": "1000",
             "PYTHONUNBUFFERED": "1",
         }
-        self.command = _server_command()
+        self.env.update({f"SUPPORT_{k.upper()}": v for k, v in (settings or {}).items()})
+        self.command = [sys.executable, "-c", FAKE_OCR_MAIN] if fake_ocr else _server_command()
         self._process: subprocess.Popen[bytes] | None = None
 
     @property

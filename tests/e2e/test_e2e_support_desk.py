@@ -43,7 +43,7 @@ def _card(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def _log_in(page: Page, server: LiveServer, *, second: bool = False) -> None:
-    page.goto("/employee/")
+    page.goto(f"{server.base_url}/employee/")
     page.get_by_label("Username").fill(server.second_employee if second else server.employee)
     page.get_by_label("Password").fill(server.second_password if second else server.password)
     page.get_by_role("button", name="Log in").click()
