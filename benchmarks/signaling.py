@@ -16,9 +16,9 @@ Every scenario starts fresh servers on loopback; this script is the load generat
   Every employee checks that the numbered queue changes it gets have no gap; RSS per waiting
   customer.
 
-Each runs on the embedded server (one process, memory live state) and, with ``--nodes N``
-(N > 1), on N processes sharing a ``redis-server`` this script starts (``SUPPORT_REDIS_URL``),
-which needs a server with the Redis backend. The servers use the fake OCR reader (signaling does
+Each runs on the embedded server (one process, memory live state) and on ``--nodes`` processes
+(default 2; ``--nodes 1`` runs the embedded server only) sharing a ``redis-server`` this script
+starts (``SUPPORT_REDIS_URL``). The servers use the fake OCR reader (signaling does
 not need the model); ``--ocr-ping`` instead loads the real model and also measures ping round
 trips while 4 OCR requests run.
 
@@ -27,14 +27,13 @@ Targets (issue 11): embedded relay p99 at or below PeerJS's in the same run; Red
 idle connection <= 40 KiB; nothing lost. Numbers on a shared machine are noisy.
 
     python benchmarks/signaling.py
-    python benchmarks/signaling.py --nodes 2 --queue-sizes 1000x50
+    python benchmarks/signaling.py --nodes 1 --queue-sizes 1000x50
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import json
 import os
 import random
@@ -796,15 +795,11 @@ def queue_size(text: str) -> tuple[int, int]:
     return pair
 
 
-def redis_backend_available() -> bool:
-    from support_server import Settings
-
-    return "redis_url" in {f.name for f in dataclasses.fields(Settings)}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--nodes", type=int, default=1, help="also run N processes + Redis")
+    parser.add_argument(
+        "--nodes", type=int, default=2, help="also run N processes + Redis (1: embedded only)"
+    )
     parser.add_argument("--idle", type=int, default=500, help="idle customers in the relay run")
     parser.add_argument("--pairs", type=int, default=10, help="relaying rooms")
     parser.add_argument("--relay-rate", type=float, default=500.0, help="relayed messages/s")
@@ -825,8 +820,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"signaling.py: ignoring arguments {' '.join(unknown)}", file=sys.stderr)
     if args.nodes < 1:
         parser.error("--nodes must be at least 1")
-    if args.nodes > 1 and not redis_backend_available():
-        parser.error("--nodes > 1 needs a server with the Redis backend (SUPPORT_REDIS_URL)")
     report(args, asyncio.run(run(args)))
     return 0
 
