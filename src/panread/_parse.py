@@ -22,8 +22,9 @@ from ._dates import DateCandidate, find_dates
 from ._engine import TextBox
 from ._exceptions import NoCardFoundError
 from ._lines import Segment, group_segments
-from ._pan import Alternatives, PanCandidate, find_pan_candidates, holder_type_of
+from ._pan_candidates import Alternatives, PanCandidate, find_pan_candidates
 from ._types import Field, HolderType, Layout, PanCard
+from .pan import holder_type_of
 
 __all__ = ["card_evidence", "parse_text_boxes"]
 

@@ -27,7 +27,7 @@ from dataclasses import replace
 
 from ._dates import find_dates
 from ._engine import Image, OcrEngine, Quad, TextBox
-from ._pan import find_pan_candidates
+from ._pan_candidates import find_pan_candidates
 
 __all__ = ["reread_fields"]
 

@@ -14,24 +14,16 @@ import re
 import sys
 from typing import Any
 
-__all__ = ["PanMaskingFilter", "configure_logging", "log_event", "mask_pan"]
+from panread.pan import PAN_PATTERN, mask_pan
+
+__all__ = ["PanMaskingFilter", "configure_logging", "log_event"]
 
 LOGGER_NAME = "support_server"
-_PAN_ANYWHERE = re.compile(r"\b([A-Z]{4})([A-Z])([0-9]{4})([A-Z])\b")
-_PAN_EXACT = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
-
-
-def mask_pan(pan: str | None) -> str | None:
-    """Mask a PAN for logs: ``ABCPE1234F`` -> ``ABCPXXXX4F`` (first 4, last 2 kept)."""
-    if pan is None:
-        return None
-    if len(pan) < 6:
-        return "X" * len(pan)
-    return pan[:4] + "X" * (len(pan) - 6) + pan[-2:]
+_PAN_ANYWHERE = re.compile(rf"\b{PAN_PATTERN.pattern}\b")
 
 
 def _mask_text(text: str) -> str:
-    return _PAN_ANYWHERE.sub(lambda m: m.group(1) + "XXXX" + m.group(3)[-1] + m.group(4), text)
+    return _PAN_ANYWHERE.sub(lambda m: mask_pan(m.group(0)), text)
 
 
 class PanMaskingFilter(logging.Filter):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
+
+from panread.pan import is_pan
 
 from ._names import DisplayNameError, clean_display_name
 
@@ -31,7 +32,6 @@ ALL_TYPES = CUSTOMER_TYPES | EMPLOYEE_TYPES
 MAX_FIELD_NAME_CHARS = 100
 MAX_ECHO_CHARS = 40
 """Error frames quote at most this much of what the client sent."""
-PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
 PAN_FIELDS = ("pan", "name", "father_name", "dob")
 
 
@@ -138,7 +138,7 @@ def validate_pan_fields(value: Any) -> Message:
             out[key] = None
         elif key == "pan":
             pan = text.replace(" ", "").upper()
-            if not PAN_RE.fullmatch(pan):
+            if not is_pan(pan):
                 raise bad(key, "must look like ABCDE1234F (5 letters, 4 digits, 1 letter).")
             out[key] = pan
         elif key == "dob":

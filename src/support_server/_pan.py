@@ -11,11 +11,13 @@ from typing import Any
 from sanic import Blueprint, HTTPResponse
 from sanic.response import json, raw
 
+from panread.pan import mask_pan
+
 from ._auth import current_employee
 from ._context import AppRequest
 from ._desk import CustomerPan
 from ._http import bearer_token, error_response
-from ._logging import LOGGER_NAME, log_event, mask_pan
+from ._logging import LOGGER_NAME, log_event
 from ._ocr import OcrBusyError, OcrFailedError
 from ._state import HubError
 
@@ -167,7 +169,7 @@ async def extract(request: AppRequest) -> HTTPResponse:
         "pan_extracted",
         caller=caller,
         customer=customer_id,
-        pan=mask_pan(pan if isinstance(pan, str) else None),
+        pan=mask_pan(pan) if isinstance(pan, str) else None,
     )
     if customer_id is not None and await desk.state.has_customer(customer_id):
         kept = read.preview or data  # the upright, metadata-free copy when one could be made

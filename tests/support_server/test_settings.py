@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from panread.pan import mask_pan
 from support_server import Settings, SettingsError, create_app
 from support_server._ice import ice_servers, turn_credentials
-from support_server._logging import PanMaskingFilter, mask_pan
+from support_server._logging import PanMaskingFilter
 from support_server._origin import origin_allowed
 from support_server._ratelimit import KeyedRateLimiter, TokenBucket
 from support_server._throttle import MemoryLoginThrottle

@@ -8,24 +8,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from panread import pan as pan_facts
 from panread.testing import _names
 
 LAYOUTS: tuple[str, ...] = ("new", "old", "laminated", "company")
 
 HOLDER_TYPES: dict[str, str] = {
-    "P": "individual",
-    "C": "company",
-    "H": "huf",
-    "F": "firm",
-    "A": "aop",
-    "T": "trust",
-    "B": "boi",
-    "L": "local_authority",
-    "J": "artificial_juridical_person",
-    "G": "government",
+    letter: kind.value for letter, kind in pan_facts.HOLDER_TYPES.items()
 }
+"""The holder type (its JSON name) named by a PAN's 4th letter."""
 
-_PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
 _NAME_RE = re.compile(r"[A-Z0-9][A-Z0-9 .&'()-]*")
 # Letters the company layout may carry in PAN position 4 (everything but individuals).
 _ORG_LETTERS = "CFTHABLJG"
@@ -56,7 +48,7 @@ class CardSpec:
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
             raise CardSpecError(f"layout {self.layout!r} is not one of {', '.join(LAYOUTS)}")
-        if not isinstance(self.pan, str) or not _PAN_RE.fullmatch(self.pan):
+        if not isinstance(self.pan, str) or not pan_facts.is_pan(self.pan):
             raise CardSpecError(f"pan {self.pan!r} does not match AAAAA9999A")
         if self.pan[3] not in HOLDER_TYPES:
             raise CardSpecError(

@@ -1,31 +1,16 @@
-"""PAN numbers: the ``AAAAA9999A`` pattern, positional OCR corrections, the holder type.
+"""PANs in OCR text: every 10-character run that reads as a PAN after positional corrections.
 
-There is no public checksum for the last letter, so none is checked here.
+The PAN's shape and holder types are in :mod:`panread.pan`; this module knows what the
+recogniser misreads and how to correct it by position.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from ._types import HolderType
+from .pan import LETTER_POSITIONS, PAN_LENGTH
 
-__all__ = ["HOLDER_TYPES", "PanCandidate", "find_pan_candidates", "holder_type_of", "mask_pan"]
-
-PAN_RE = re.compile(r"[A-Z]{5}[0-9]{4}[A-Z]")
-
-HOLDER_TYPES: dict[str, HolderType] = {
-    "P": HolderType.INDIVIDUAL,
-    "C": HolderType.COMPANY,
-    "H": HolderType.HUF,
-    "F": HolderType.FIRM,
-    "A": HolderType.AOP,
-    "T": HolderType.TRUST,
-    "B": HolderType.BOI,
-    "L": HolderType.LOCAL_AUTHORITY,
-    "J": HolderType.ARTIFICIAL_JURIDICAL_PERSON,
-    "G": HolderType.GOVERNMENT,
-}
+__all__ = ["Alternatives", "PanCandidate", "find_pan_candidates"]
 
 # What OCR reads instead of a letter where a letter must be, and vice versa.
 _TO_LETTER = {
@@ -65,7 +50,6 @@ _TO_DIGIT = {
     "H": "4",
     "P": "9",
 }
-_LETTER_POSITIONS = frozenset({0, 1, 2, 3, 4, 9})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +62,6 @@ class PanCandidate:
     start: int
     doubts: tuple[str, ...] = ()
     """Characters kept as read although the recogniser gave a valid rival a fair chance."""
-
-
-def mask_pan(pan: str) -> str:
-    """Mask a PAN for logs: ``ABCPE1234F`` -> ``ABCPXXXX4F``."""
-    if len(pan) != 10:
-        return "X" * len(pan)
-    return pan[:4] + "XXXX" + pan[8:]
-
-
-def holder_type_of(pan: str) -> HolderType | None:
-    """The holder type named by the 4th letter of ``pan``, or None if it names none."""
-    return HOLDER_TYPES.get(pan[3]) if len(pan) == 10 else None
 
 
 Alternatives = tuple[tuple[str, float], ...]
@@ -146,7 +118,7 @@ def _correct(
     corrections = []
     doubts = []
     for i, (ch, alts) in enumerate(window):
-        want_letter = i in _LETTER_POSITIONS
+        want_letter = i in LETTER_POSITIONS
         if _valid(ch, want_letter):
             out.append(ch)
             doubt = _doubt(i, ch, alts, want_letter)
@@ -180,8 +152,8 @@ def find_pan_candidates(
     alts = alternatives if len(alternatives) == len(text) else tuple(() for _ in text)
     chars = [(_capital(c), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
     found: list[PanCandidate] = []
-    for start in range(len(chars) - 9):
-        window = chars[start : start + 10]
+    for start in range(len(chars) - PAN_LENGTH + 1):
+        window = chars[start : start + PAN_LENGTH]
         fixed = _correct(window)
         if fixed is None:
             continue
