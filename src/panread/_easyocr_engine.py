@@ -23,6 +23,7 @@ import numpy as np
 
 from ._engine import Image, Quad, TextBox
 from ._exceptions import ModelError
+from ._gaps import ink_gaps, insert_spaces
 
 __all__ = ["MODEL_FILES", "EasyOcrEngine", "default_threads", "verify_weights"]
 
@@ -214,18 +215,22 @@ class EasyOcrEngine:
             return out
         with model.lock, self._torch_context():
             results = _recognise_batch(model, [c for _, c in crops])
-        for i, (text, conf, alts) in zip(kept, results, strict=True):
+        for i, (_, crop), (text, conf, alts, centres) in zip(kept, crops, results, strict=True):
+            # the recogniser leaves out spaces the print shows ('K RAMESH' read 'KRAMESH')
+            text, alts = insert_spaces(text, alts, centres, ink_gaps(crop))
             out[i] = TextBox(text=text, confidence=conf, box=boxes[i], alternatives=alts)
         return out
 
 
-def _recognise_batch(
-    model: _Model, crops: list[np.ndarray[Any, Any]]
-) -> list[tuple[str, float, tuple[tuple[tuple[str, float], ...], ...]]]:
+_Decoded = tuple[str, float, tuple[tuple[tuple[str, float], ...], ...], tuple[float, ...]]
+
+
+def _recognise_batch(model: _Model, crops: list[np.ndarray[Any, Any]]) -> list[_Decoded]:
     """Run the recogniser on height-64 grey crops, batched by width; greedy CTC decoding.
 
     Returns, per crop, the text, EasyOCR's confidence (product of the per-character
-    probabilities, softened for long lines) and each character's top-3 alternatives.
+    probabilities, softened for long lines), each character's top-3 alternatives and each
+    character's centre (a column of the crop).
     """
     import torch
 
@@ -258,17 +263,19 @@ def _recognise_batch(
         probs[:, :, model.ignore_idx] = 0.0
         probs /= probs.sum(axis=2, keepdims=True)
         for row, i in enumerate(idx):
-            results[i] = _decode(probs[row], characters)
+            results[i] = _decode(probs[row], characters, columns=width)
         start = end
     return results
 
 
-def _decode(
-    p: np.ndarray[Any, Any], characters: list[str]
-) -> tuple[str, float, tuple[tuple[tuple[str, float], ...], ...]]:
+def _decode(p: np.ndarray[Any, Any], characters: list[str], *, columns: int) -> _Decoded:
+    """Greedy CTC decoding of one crop's per-step probabilities; ``columns``: the width of the
+    (padded) input, to place each character at the centre of its steps."""
     best = p.argmax(axis=1)
+    step = columns / max(1, p.shape[0])
     text: list[str] = []
     alts: list[tuple[tuple[str, float], ...]] = []
+    centres: list[float] = []
     prev = 0
     run: list[int] = []
     max_probs = p.max(axis=1)[best != 0]
@@ -279,6 +286,7 @@ def _decode(
         summed = p[run].max(axis=0)
         top = np.argsort(summed)[::-1][:3]
         text.append(characters[int(best[run[0]])])
+        centres.append((run[0] + run[-1] + 1) / 2 * step)
         alts.append(tuple((characters[int(k)], float(summed[k])) for k in top if k != 0))
 
     for t, k in enumerate(best):
@@ -293,7 +301,7 @@ def _decode(
     conf = float(np.prod(max_probs) ** (2.0 / math.sqrt(len(max_probs)))) if len(max_probs) else 0.0
     # alternatives must never name the blank; pad a missing top list with the char itself
     fixed = tuple(a if a else ((c, 1.0),) for a, c in zip(alts, text, strict=True))
-    return "".join(text), min(1.0, max(0.0, conf)), fixed
+    return "".join(text), min(1.0, max(0.0, conf)), fixed, tuple(centres)
 
 
 def cv2_resize(img: np.ndarray[Any, Any], width: int, height: int) -> np.ndarray[Any, Any]:
