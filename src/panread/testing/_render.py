@@ -174,7 +174,9 @@ def _watermark(c: _Canvas, x0: float, y0: float) -> None:
 def _render_new(c: _Canvas, spec: CardSpec) -> None:
     _watermark(c, 560, 270)
     _header(c)
-    _photo(c, 30, 108, 185, 300)
+    # cards print the photo left and the QR code right, or the other way round
+    photo_left = c.rng.random() < 0.5
+    _photo(c, *((30, 108, 185, 300) if photo_left else (790, 108, 945, 300)))
     c.text(480, 140, "स्थायी लेखा संख्या कार्ड", size=21, family=_HINDI, weight="regular", anchor="ms")
     c.text(
         480,
@@ -186,7 +188,7 @@ def _render_new(c: _Canvas, spec: CardSpec) -> None:
         anchor="ms",
     )
     c.text(480, 222, spec.pan, size=40, anchor="ms")
-    _qr(c, 790, 105, 170)
+    _qr(c, 790 if photo_left else 30, 105, 170)
     value_size = 29
     rows: list[tuple[str, str, str]] = [("नाम", "Name", spec.name)]
     if spec.father_name is not None:
@@ -259,7 +261,8 @@ def _render_company(c: _Canvas, spec: CardSpec) -> None:
     _qr(c, 790, 250, 170)
     c.bilingual(30, 290, "नाम", "Name", size=19)
     y = 328.0
-    for line in c.wrap(spec.name, size=29, max_width=720):
+    # a narrow name column wraps a long name's suffix ('... MILLS' / 'LIMITED')
+    for line in c.wrap(spec.name, size=29, max_width=c.rng.choice((720, 560, 440))):
         c.text(30, y, line, size=29)
         y += 38
     y += 30

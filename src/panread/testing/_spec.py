@@ -115,6 +115,38 @@ def _given_name(rng: random.Random, *, female: bool, long: bool = False) -> str:
     return first
 
 
+_INITIALS = "ABCDGHJKLMNPRSTVY"
+"""Letters real cards print as initials (no I or O: they read as digits anyway)."""
+
+
+def _initials(rng: random.Random) -> str:
+    return " ".join(rng.choice(_INITIALS) for _ in range(rng.choice((1, 1, 2))))
+
+
+def _person(rng: random.Random, surname: str, *, female: bool, long: bool) -> tuple[str, str]:
+    """A person's name as cards print it, and the word that is their family name.
+
+    Most print given name(s) then surname; others initials before a name ('K RAMESH',
+    'A K DAS') or after it ('KIRAN B M'), one word ('RAMPRAKASH'), or the surname first
+    ('PATEL NIRAV DINESHBHAI'), the way real cards do.
+    """
+    given = _given_name(rng, female=female, long=long)
+    style = rng.random()
+    if long or style >= 0.34:
+        return f"{given} {surname}", surname
+    first = given.split()[0]
+    if style < 0.12:
+        last = rng.choice((first, surname))
+        return f"{_initials(rng)} {last}", last
+    if style < 0.2:
+        return f"{first} {_initials(rng)}", first
+    if style < 0.27:
+        single = first + rng.choice(_names.MIDDLE_FEMALE if female else _names.MIDDLE_MALE)
+        return (single if rng.random() < 0.5 else first), first
+    father_given = rng.choice(_names.MALE_FIRST)
+    return f"{surname} {first} {father_given}{'BHAI' if rng.random() < 0.5 else ''}", surname
+
+
 def _org_name(rng: random.Random, letter: str) -> str:
     if letter == "H":
         first = rng.choice(_names.MALE_FIRST)
@@ -158,13 +190,13 @@ def random_card_spec(rng: random.Random, layout: str | None = None) -> CardSpec:
     long = layout in ("old", "laminated") and rng.random() < 0.25
     surname = rng.choice(_names.SURNAMES)
     female = rng.random() < 0.4
-    name = f"{_given_name(rng, female=female, long=long and not female)} {surname}"
-    father = f"{_given_name(rng, female=False, long=long and rng.random() < 0.5)} {surname}"
+    name, family = _person(rng, surname, female=female, long=long and not female)
+    father, _ = _person(rng, surname, female=False, long=long and rng.random() < 0.5)
     # Cards carry the birth year of their era: laminated cards were issued in the 1990s.
     latest = dt.date(1985, 12, 31) if layout == "laminated" else dt.date(2006, 12, 31)
     dob = _random_date(rng, dt.date(1940, 1, 1), latest)
-    pan = _pan(rng, "P", surname[0])
+    pan = _pan(rng, "P", family[0])
     if layout == "new" and rng.random() < 0.1:
-        mother = f"{_given_name(rng, female=True)} {surname}"
+        mother, _ = _person(rng, surname, female=True, long=False)
         return CardSpec(layout, pan, name, dob, father_name=None, mother_name=mother)
     return CardSpec(layout, pan, name, dob, father_name=father)

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from panread.testing import HOLDER_TYPES, LAYOUTS, CardSpec, CardSpecError, random_card_spec
+from panread.testing._names import SURNAMES
 
 
 def _valid(**changes: object) -> dict[str, object]:
@@ -40,7 +41,8 @@ def test_different_seeds_give_varied_cards() -> None:
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_random_specs_follow_pan_rules(layout: str) -> None:
     """Individual layouts carry P as 4th letter, company cards another holder letter,
-    and the 5th letter mostly matches the surname (individual) or name (others) initial."""
+    and the 5th letter mostly matches the initial of the family name (printed first, last or
+    as the only word) or of the organisation's name."""
     matches = 0
     specs = [random_card_spec(random.Random(seed), layout) for seed in range(200)]
     for spec in specs:
@@ -52,9 +54,22 @@ def test_random_specs_follow_pan_rules(layout: str) -> None:
         else:
             assert spec.pan[3] == "P"
             assert spec.holder_type == "individual"
-            matches += spec.pan[4] == spec.name.split()[-1][0]
+            matches += spec.pan[4] in {word[0] for word in spec.name.split()}
         assert dt.date(1900, 1, 1) <= spec.dob <= dt.date(2025, 1, 1)
     assert matches >= 0.8 * len(specs)
+
+
+@pytest.mark.parametrize("layout", ["new", "old", "laminated"])
+def test_names_come_in_the_styles_real_cards_print(layout: str) -> None:
+    """Besides given names and a surname, cards print initials before ('K RAMESH') or after
+    ('KIRAN B M') a name, one-word names and names with the surname first."""
+    specs = [random_card_spec(random.Random(seed), layout) for seed in range(300)]
+    names = [s.name for s in specs] + [s.father_name for s in specs if s.father_name]
+    words = [name.split() for name in names]
+    assert any(len(w[0]) == 1 and len(w[-1]) > 1 for w in words)
+    assert any(len(w[0]) > 1 and len(w[-1]) == 1 for w in words)
+    assert any(len(w) == 1 for w in words)
+    assert any(w[0] in SURNAMES and len(w) == 3 for w in words)
 
 
 def test_random_layout_when_none() -> None:
