@@ -102,11 +102,13 @@ def split_shared_surname(
     )
 
 
-def _surname_initial(name: str, individual: bool) -> str | None:
+def _family_initials(name: str, individual: bool) -> str:
+    """The letters the PAN's 5th letter may be: an individual's family name is printed last
+    or first ('PATEL NIRAV'), an organisation's name starts with its initial."""
     found: list[str] = re.findall(r"[A-Z]+", name)
     if not found:
-        return None
-    return found[-1][0] if individual else found[0][0]
+        return ""
+    return found[-1][0] + found[0][0] if individual else found[0][0]
 
 
 def pan_field(
@@ -123,15 +125,15 @@ def pan_field(
     for doubt in cand.doubts:
         c *= TUNING.doubt_factor
         warnings.append(f"PAN character unclear at {doubt}.")
-    initial = _surname_initial(name.value, individual) if name else None
-    if initial is not None:
-        if cand.value[4] == initial:
+    initials = _family_initials(name.value, individual) if name else ""
+    if initials:
+        if cand.value[4] in initials:
             c = min(1.0, c + TUNING.initial_bonus)
         else:
             c *= TUNING.initial_mismatch_factor
             who = "surname" if individual else "name"
             warnings.append(
-                f"PAN 5th letter '{cand.value[4]}' differs from the {who} initial '{initial}'."
+                f"PAN 5th letter '{cand.value[4]}' differs from the {who} initial '{initials[0]}'."
             )
     return Field(cand.value, _clamp(c), cand.raw, cand.corrections)
 

@@ -690,3 +690,12 @@ def test_a_merged_name_label_and_its_hindi_half_leave_the_name() -> None:
     )
     assert card.name is not None
     assert card.name.value == "ROYAL WELFARE ASSOCIATION"
+
+
+def test_a_surname_printed_first_agrees_with_the_pans_fifth_letter() -> None:
+    """'PATEL NIRAV DINESHBHAI' carries its family initial first: the PAN's P agrees with it."""
+    card = read_old_card(
+        "PATEL NIRAV DINESHBHAI", "PATEL DINESHBHAI", dob="12/03/1980", pan="ABCPP1234F"
+    )
+    assert card.pan is not None
+    assert not any("5th letter" in w for w in card.warnings)
