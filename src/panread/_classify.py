@@ -74,8 +74,22 @@ def classify_lines(boxes: Sequence[TextBox]) -> Lines:
     return Lines(tuple(classify(s) for s in group_segments(boxes)))
 
 
+def _without_trailing_noise(seg: Segment) -> Segment:
+    """``seg`` without boxes at its end the recogniser could barely read, after boxes it read
+    surely: a hologram or photo beside a value reads as a few garbled letters ('KAE TE')."""
+    boxes = list(seg.boxes)
+    while (
+        len(boxes) > 1
+        and boxes[-1].confidence < TUNING.noise_box
+        and Segment(tuple(boxes[:-1])).confidence >= TUNING.sure_value
+    ):
+        boxes.pop()
+    return seg if len(boxes) == len(seg.boxes) else Segment(tuple(boxes))
+
+
 def classify(seg: Segment) -> Line:
     """What ``seg`` is: a PAN-shaped line is a value, then headers, labels, values."""
+    seg = _without_trailing_noise(seg)
     text = seg.text
     found = words(text)
     kind = Kind.VALUE

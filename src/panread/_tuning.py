@@ -47,6 +47,10 @@ class Tuning:
     """A line read at least this surely counts as read (for names and small print)."""
     faint_line: float = 0.02
     """A line read less surely than this is noise, however name-shaped."""
+    noise_box: float = 0.1
+    """A box at the end of a line read less surely than this is noise glued to a value..."""
+    sure_value: float = 0.5
+    """... when the boxes before it were read at least this surely."""
     max_label_name_words: int = 3
     """A line with more long words than this is no 'Name' label."""
 

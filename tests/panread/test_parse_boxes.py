@@ -699,3 +699,23 @@ def test_a_surname_printed_first_agrees_with_the_pans_fifth_letter() -> None:
     )
     assert card.pan is not None
     assert not any("5th letter" in w for w in card.warnings)
+
+
+def test_garbled_boxes_glued_after_a_name_are_dropped() -> None:
+    """A hologram beside the father's name, read as barely sure letters, is not part of it."""
+    boxes = lines(
+        "INCOME TAX DEPARTMENT",
+        "RAVI KUMAR REDDY",
+        "SURESH REDDY",
+        "05/11/1992",
+        "Permanent Account Number",
+        "ABCPR1234F",
+    )
+    father = boxes[2]
+    boxes += [
+        _at("KAE", father.right + 60, father.top, height=30, conf=0.01),
+        _at("TE", father.right + 140, father.top, height=30, conf=0.01),
+    ]
+    card = parse_text_boxes(boxes, today=TODAY)
+    assert card.father_name is not None
+    assert card.father_name.value == "SURESH REDDY"
