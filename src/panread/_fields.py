@@ -61,6 +61,7 @@ def name_field(
     if len(re.sub(r"[^A-Z]", "", value)) < 2:
         return None
     c = ocr_confidence(v.confidence) * (TUNING.correction_factor ** len(corrections))
+    c *= TUNING.unclear_factor**v.unclear
     if guessed:
         c *= TUNING.guessed_factor
     for corr in corrections:

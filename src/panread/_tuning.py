@@ -99,6 +99,10 @@ class Tuning:
     initial_mismatch_factor: float = 0.9
     """A PAN whose 5th letter is not that initial is this much less sure."""
     surname_split_factor: float = 0.9
+    rival_letter: float = 0.15
+    """A letter of a name whose recogniser gave another letter this chance is unclear..."""
+    unclear_factor: float = 0.85
+    """... and multiplies the name's confidence by this."""
     """A name split where a shared surname was run into the word before it."""
 
     evidence_sure: float = 0.1

@@ -11,7 +11,14 @@ from ._dates import find_dates
 from ._tuning import TUNING
 from ._vocab import FIELD_LABEL_WORDS, Kind, has, words
 
-__all__ = ["Value", "label_value", "leading_capitals", "strip_label_tail", "values_below"]
+__all__ = [
+    "Value",
+    "label_value",
+    "leading_capitals",
+    "strip_label_tail",
+    "unclear_letters",
+    "values_below",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,13 +28,36 @@ class Value:
     text: str
     confidence: float
     lines: tuple[Line, ...]
+    unclear: int = 0
+    """Letters for which the recogniser gave another letter a fair chance (see
+    :func:`unclear_letters`)."""
 
     @classmethod
     def of(cls, lines: Collection[Line]) -> Value:
         """The value printed on ``lines`` (top to bottom)."""
         return cls(
-            " ".join(s.text for s in lines), min(s.seg.confidence for s in lines), tuple(lines)
+            " ".join(s.text for s in lines),
+            min(s.seg.confidence for s in lines),
+            tuple(lines),
+            sum(unclear_letters(s) for s in lines),
         )
+
+
+def unclear_letters(line: Line) -> int:
+    """How many letters of ``line`` had another letter (not the same in the other case) among
+    the recogniser's guesses at :attr:`Tuning.rival_letter` or more ('SIDDIQUL' with an 'I'
+    guessed for its last letter)."""
+    alternatives = line.seg.alternatives
+    if len(alternatives) != len(line.text):
+        return 0
+    count = 0
+    for ch, guesses in zip(line.text, alternatives, strict=True):
+        if ch.isalpha() and any(
+            alt.isalpha() and alt.upper() != ch.upper() and p >= TUNING.rival_letter
+            for alt, p in guesses
+        ):
+            count += 1
+    return count
 
 
 def values_below(label: Line, lines: Lines, taken: Collection[Line]) -> list[Line]:

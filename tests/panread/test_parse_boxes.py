@@ -719,3 +719,28 @@ def test_garbled_boxes_glued_after_a_name_are_dropped() -> None:
     card = parse_text_boxes(boxes, today=TODAY)
     assert card.father_name is not None
     assert card.father_name.value == "SURESH REDDY"
+
+
+def test_a_name_letter_with_a_likely_rival_makes_the_name_doubtful() -> None:
+    """'SIDDIQUL' whose last letter the recogniser also guessed as 'I' is read below 0.9."""
+
+    def card(last_guesses: tuple[tuple[str, float], ...]) -> PanCard:
+        rows = lines(
+            "INCOME TAX DEPARTMENT",
+            "AMIR SIDDIQUL",
+            "JAVED SIDDIQUI",
+            "05/11/1992",
+            "Permanent Account Number",
+            "ABCPS1234F",
+        )
+        name = rows[1]
+        alts = (*(((c, 0.99),) for c in name.text[:-1]), last_guesses)
+        rows[1] = TextBox(name.text, 0.99, name.box, alts)
+        return parse_text_boxes(rows, today=TODAY)
+
+    sure = card((("L", 0.97), ("I", 0.02)))
+    doubtful = card((("L", 0.7), ("I", 0.28)))
+    assert sure.name is not None
+    assert doubtful.name is not None
+    assert sure.name.confidence >= 0.9
+    assert doubtful.name.confidence < 0.9
