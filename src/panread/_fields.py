@@ -28,15 +28,16 @@ def _capitalised(what: str) -> str:
 
 
 _NAME_DIGIT_FIX = str.maketrans(
-    {"0": "O", "1": "I", "5": "S", "8": "B", "6": "G", "2": "Z", "|": "I"}
+    {"0": "O", "1": "I", "5": "S", "8": "B", "6": "G", "2": "Z", "|": "I", "$": "S"}
 )
+"""Characters the recogniser reads for letters of a name (a '$' is an 'S' drawn boldly)."""
 
 
 def _clean_name(text: str, *, individual: bool) -> tuple[str, tuple[str, ...]]:
     """A name as printed (capitals, single spaces) and the corrections it took."""
     up = text.upper()
     corrections: list[str] = []
-    if individual and re.search(r"[0-9|]", up):
+    if individual and re.search(r"[0-9|$]", up):
         fixed = up.translate(_NAME_DIGIT_FIX)
         corrections.append(f"'{up.strip()}' read as '{fixed.strip()}'")
         up = fixed

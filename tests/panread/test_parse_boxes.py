@@ -744,3 +744,11 @@ def test_a_name_letter_with_a_likely_rival_makes_the_name_doubtful() -> None:
     assert doubtful.name is not None
     assert sure.name.confidence >= 0.9
     assert doubtful.name.confidence < 0.9
+
+
+def test_a_dollar_sign_in_a_name_is_the_s_it_looks_like() -> None:
+    """An initial 'S' read as '$' ('ARUN B $') is kept as an S, as a correction."""
+    card = read_old_card("ARUN B $", "SURESH BABU", dob="05/06/1985", pan="ABCPB1234F")
+    assert card.name is not None
+    assert card.name.value == "ARUN B S"
+    assert card.name.corrections
