@@ -13,7 +13,8 @@ differently padded crops:
   needs no more corrections;
 - a name line (two or more words, mostly capitals) read with confidence under 0.9: the
   readings of as many words vote with their confidences (the first reading twice), and the
-  text with the most votes wins.
+  text with the most votes wins; a reading of the same letters that splits initials off it
+  is then believed (the recogniser drops spaces after initials, it rarely invents them).
 
 A replaced line keeps the lower confidence of its two readings. Other lines are never touched,
 so a clean read costs nothing."""
@@ -119,7 +120,7 @@ def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
 
     Every reading of as many words votes for its text with its confidence. The first
     reading, made from the detector's own box, votes twice: the padded crops must agree
-    among themselves to outvote it.
+    among themselves to outvote it. A reading that splits initials off the winner wins.
     """
     words = len(box.text.split())
     first = box.text.strip()
@@ -133,7 +134,41 @@ def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
         if text not in surest or again.confidence > surest[text].confidence:
             surest[text] = again
     winner = max(votes, key=lambda text: votes[text])
-    return None if winner == first else surest[winner]
+    chosen = box if winner == first else surest[winner]
+    chosen = _initials_split(chosen, readings) or chosen
+    return None if chosen is box else chosen
+
+
+def _initials_split(chosen: TextBox, readings: list[TextBox]) -> TextBox | None:
+    """A reading with the same letters as ``chosen`` that shows initials it ran together.
+
+    The recogniser leaves out the space after an initial far more often than it invents one
+    (``HARPREET A C`` read ``HARPREET AC``), so a padded crop that reads the same letters with
+    single letters split off is believed.
+    """
+    words = chosen.text.split()
+    for again in readings:
+        split = again.text.split()
+        if (
+            len(split) > len(words)
+            and _name_shaped(again.text)
+            and "".join(split) == "".join(words)
+            and _splits_off_initials(words, split)
+        ):
+            return again
+    return None
+
+
+def _splits_off_initials(words: list[str], split: list[str]) -> bool:
+    """Whether ``split`` is ``words`` with some words cut into single letters and a rest."""
+    rest = list(split)
+    for word in words:
+        pieces: list[str] = []
+        while rest and len("".join(pieces)) < len(word):
+            pieces.append(rest.pop(0))
+        if "".join(pieces) != word or sum(len(p) > 1 for p in pieces) > 1:
+            return False
+    return not rest
 
 
 _Pick = Callable[[TextBox, list[TextBox]], TextBox | None]

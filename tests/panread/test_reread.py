@@ -172,6 +172,26 @@ def test_a_reading_that_merges_or_splits_words_never_replaces_a_name() -> None:
     assert reread_fields(CARD, kept, merged) == kept
 
 
+def test_a_crop_that_splits_initials_off_a_doubtful_name_is_believed() -> None:
+    """'HARPREET AC' at 0.8, one crop reads 'HARPREET A C': the initials were run together;
+    the line keeps its doubt."""
+    engine = CropSensitiveEngine("HARPREET AC", "HARPREET A C", 0.3, tight_confidence=0.8)
+    (box,) = reread_fields(CARD, [TextBox("HARPREET AC", 0.8, BOX)], engine)
+    assert box.text == "HARPREET A C"
+    assert box.confidence == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    "loose",
+    ["HARP REET AC", "HARPREET A D", "HAR PREET A C"],
+)
+def test_only_initials_split_off_the_same_letters_are_believed(loose: str) -> None:
+    """A crop that cuts a word into two longer ones, or reads other letters, changes nothing."""
+    engine = CropSensitiveEngine("HARPREET AC", loose, 0.99, tight_confidence=0.8)
+    kept = [TextBox("HARPREET AC", 0.8, BOX)]
+    assert reread_fields(CARD, kept, engine) == kept
+
+
 def test_labels_and_noise_are_not_name_lines() -> None:
     """Mixed-case labels and Hindi read as Latin noise get no second look."""
     engine = CropSensitiveEngine(tight="", loose="")
