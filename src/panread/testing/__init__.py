@@ -7,7 +7,7 @@ values a reader must find. Rendering needs the fonts of the ``test`` extra.
 
 from __future__ import annotations
 
-from panread.testing._degrade import DEGRADATIONS, degrade, degrade_with_info
+from panread.testing._degrade import CAPTURES, DEGRADATIONS, KINDS, degrade, degrade_with_info
 from panread.testing._fake_engine import FAKE_CARD_LINES, FakeEngine, fake_reader
 from panread.testing._fonts import MissingFontsError
 from panread.testing._render import render_card
@@ -21,9 +21,11 @@ from panread.testing._spec import (
 )
 
 __all__ = [
+    "CAPTURES",
     "DEGRADATIONS",
     "FAKE_CARD_LINES",
     "HOLDER_TYPES",
+    "KINDS",
     "LAYOUTS",
     "CardSpec",
     "CardSpecError",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import math
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import cv2
@@ -14,6 +16,7 @@ from PIL import Image
 from panread.testing import _textures
 
 DEGRADATIONS: tuple[str, ...] = ("clean", "photo", "scan", "exif_rotated", "rotated")
+"""The kinds of the evaluation grid."""
 
 _Array: TypeAlias = "np.ndarray[Any, Any]"
 _CARD_MM = (85.6, 54.0)
@@ -38,8 +41,8 @@ def degrade_with_info(
     image: Image.Image, kind: str, seed: int = 0, *, dpi: int | None = None
 ) -> tuple[bytes, dict[str, Any]]:
     """Like :func:`degrade`, also returning the parameters that were drawn (for reports)."""
-    if kind not in DEGRADATIONS:
-        raise ValueError(f"degradation {kind!r} is not one of {', '.join(DEGRADATIONS)}")
+    if kind not in KINDS:
+        raise ValueError(f"degradation {kind!r} is not one of {', '.join(KINDS)}")
     if dpi is not None and (kind != "scan" or not 150 <= dpi <= 1200):
         raise ValueError(f"dpi={dpi!r} is only for kind='scan' and must be in 150..1200")
     rng = random.Random(f"degrade:{kind}:{seed}")
@@ -47,6 +50,12 @@ def degrade_with_info(
     info: dict[str, Any] = {"kind": kind}
     if kind == "clean":
         return _encode(Image.fromarray(card), "PNG"), info
+    if kind in CAPTURES:
+        picture, capture_info = capture(rng, card, kind)
+        info.update(capture_info)
+        quality = rng.randrange(70, 91)
+        info["quality"] = quality
+        return _encode(Image.fromarray(picture), "JPEG", quality=quality), info
     if kind == "scan":
         page, scan_info = _scan(rng, card, dpi)
         info.update(scan_info)
@@ -84,13 +93,43 @@ def _encode(img: Image.Image, fmt: str, **params: Any) -> bytes:
     return buf.getvalue()
 
 
-def _photo(rng: random.Random, card: _Array, *, mild: bool) -> tuple[_Array, dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """What a photo's flaw overrides of the usual draw (None: drawn as for any photo).
+
+    Every random number is still drawn in the same order, so a photo without overrides is
+    the same photo as before the overrides existed.
+    """
+
+    fill: float | None = None
+    """The card's width as a share of the frame's."""
+    off_edge: float = 0.0
+    """Share of the card's width pushed out of the frame (left or right)."""
+    glare: tuple[float, float] | None = None
+    """A glare spot over the card's print: (strength, radius as a share of card width); over
+    1 it burns a patch in its middle to white."""
+    blur: float | None = None
+    """Gaussian blur sigma, in pixels per 1000 pixels of card width."""
+    light: float = 1.0
+    """Exposure: the frame's brightness is multiplied by this."""
+    surface: Callable[[random.Random, tuple[int, int]], _Array] | None = None
+    """The surface the card lies on (default: a wood, fabric or desk texture)."""
+
+
+_PLAIN = Shot()
+
+
+def _photo(
+    rng: random.Random, card: _Array, *, mild: bool, shot: Shot = _PLAIN
+) -> tuple[_Array, dict[str, Any]]:
     """A phone photo: card tilted in perspective on a textured surface, blur, glare, noise."""
     fw, fh = rng.choices(_FRAMES, weights=_FRAME_WEIGHTS)[0]
     portrait = rng.random() < 0.25
     if portrait:
         fw, fh = fh, fw
     fill = rng.uniform(0.6, 0.9) if portrait else rng.uniform(0.42, 0.8)
+    if shot.fill is not None:
+        fill = shot.fill
     cw = fw * fill
     ch = cw * card.shape[0] / card.shape[1]
     tilt = 4.0 if mild else 12.0
@@ -106,6 +145,10 @@ def _photo(rng: random.Random, card: _Array, *, mild: bool) -> tuple[_Array, dic
     room_x = max(0.0, fw - span[0] - 2 * margin)
     room_y = max(0.0, fh - span[1] - 2 * margin)
     offset = np.array([margin + rng.uniform(0, room_x), margin + rng.uniform(0, room_y)])
+    if shot.off_edge:  # push the card out of the frame on the side it lies nearer
+        off = shot.off_edge * cw
+        left = offset[0] < fw / 2 - span[0] / 2
+        offset[0] = -off if left else fw - span[0] + off
     dst = (corners - corners.min(axis=0) + offset).astype(np.float32)
 
     # Scale the card to about its size in the frame first, so the warp never aliases.
@@ -120,7 +163,10 @@ def _photo(rng: random.Random, card: _Array, *, mild: bool) -> tuple[_Array, dic
     src = np.array([[0, 0], [sw, 0], [sw, sh], [0, sh]], np.float32)
     matrix = cv2.getPerspectiveTransform(src, dst)
 
-    frame: _Array = _textures.background(rng, (fw, fh)).astype(np.float32)
+    if shot.surface is not None:
+        frame: _Array = shot.surface(rng, (fw, fh)).astype(np.float32)
+    else:
+        frame = _textures.background(rng, (fw, fh)).astype(np.float32)
     mask = _rounded_mask(sh, sw, radius=max(2, round(sw * 0.035)))
     warped = cv2.warpPerspective(
         src_img, matrix, (fw, fh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
@@ -141,9 +187,16 @@ def _photo(rng: random.Random, card: _Array, *, mild: bool) -> tuple[_Array, dic
         gx, gy = dst[:, 0].mean() + rng.uniform(-0.4, 0.4) * cw, dst[:, 1].mean()
         gy += rng.uniform(-0.4, 0.4) * ch
         frame = _glare(frame, (gx, gy), radius=cw * rng.uniform(0.08, 0.2), strength=glare)
+    if shot.glare is not None:  # over the print, between the middle and the left of the card
+        glare, share = shot.glare
+        gx = dst[:, 0].mean() - rng.uniform(0.0, 0.2) * cw
+        gy = dst[:, 1].mean() + rng.uniform(-0.1, 0.1) * ch
+        frame = _glare(frame, (gx, gy), radius=cw * share, strength=glare)
 
     card_px = cw / 1000.0  # blur and noise scale with how big the card is in the frame
     sigma = rng.uniform(0.3, 0.8 if mild else 1.3) * card_px
+    if shot.blur is not None:
+        sigma = shot.blur * card_px
     frame = cv2.GaussianBlur(frame, (0, 0), max(0.3, sigma))
     motion = 0
     if not mild and rng.random() < 0.3:
@@ -152,10 +205,11 @@ def _photo(rng: random.Random, card: _Array, *, mild: bool) -> tuple[_Array, dic
     noise = rng.uniform(2.0, 4.0 if mild else 7.0)
     gen = np.random.default_rng(rng.randrange(2**32))
     grain: _Array = np.asarray(gen.standard_normal(frame.shape, dtype=np.float32))
-    frame = frame + grain * np.float32(noise)
+    frame = frame * np.float32(shot.light) + grain * np.float32(noise)
     info = {
         "frame": (fw, fh),
         "card_width_px": round(cw),
+        "card_box": tuple(round(float(v)) for v in (*dst.min(axis=0), *dst.max(axis=0))),
         "angle_deg": round(math.degrees(angle), 2),
         "glare": round(glare, 2),
         "blur_sigma": round(sigma, 2),
@@ -259,3 +313,11 @@ def _scan(rng: random.Random, card: _Array, dpi: int | None) -> tuple[_Array, di
         "quality": quality,
     }
     return page, info
+
+
+# The captures build on _photo above, so they are imported after it (a cycle otherwise).
+from panread.testing._captures import CAPTURES as CAPTURES  # noqa: E402
+from panread.testing._captures import capture  # noqa: E402
+
+KINDS: tuple[str, ...] = DEGRADATIONS + CAPTURES
+"""Every kind :func:`degrade` draws: the evaluation grid's and the captures'."""

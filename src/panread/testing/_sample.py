@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from panread.testing._degrade import DEGRADATIONS, degrade_with_info
+from panread.testing._degrade import CAPTURES, DEGRADATIONS, KINDS, degrade_with_info
 from panread.testing._render import render_card
 from panread.testing._spec import LAYOUTS, CardSpec, random_card_spec
 
@@ -32,8 +32,8 @@ class Sample:
     info: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kind not in DEGRADATIONS:
-            raise ValueError(f"kind {self.kind!r} is not one of {', '.join(DEGRADATIONS)}")
+        if self.kind not in KINDS:
+            raise ValueError(f"kind {self.kind!r} is not one of {', '.join(KINDS)}")
         if not isinstance(self.data, bytes) or not self.data:
             raise ValueError("data must be the non-empty bytes of an encoded image")
 
@@ -69,8 +69,10 @@ def evaluation_set(
 
     Build each sample with :func:`sample_for`; the grid covers every layout x kind. Choosing
     some ``layouts`` or ``kinds`` gives the matching cells of the full grid, the same cards.
+    ``kinds`` may also name CAPTURES; their cards are drawn apart, so that adding them never
+    changes the cards of the DEGRADATIONS.
     """
-    unknown = sorted(set(layouts) - set(LAYOUTS)) + sorted(set(kinds) - set(DEGRADATIONS))
+    unknown = sorted(set(layouts) - set(LAYOUTS)) + sorted(set(kinds) - set(KINDS))
     if unknown:
         raise ValueError(f"unknown layouts or kinds: {', '.join(unknown)}")
     rng = random.Random(f"evaluation:{seed}")
@@ -79,6 +81,13 @@ def evaluation_set(
         for kind in DEGRADATIONS:
             for _ in range(n_per_cell):
                 sample_seed = rng.randrange(10**9)
+                if layout in layouts and kind in kinds:
+                    cells.append((layout, kind, sample_seed))
+    extra = random.Random(f"evaluation:{seed}:captures")
+    for layout in LAYOUTS:
+        for kind in CAPTURES:
+            for _ in range(n_per_cell):
+                sample_seed = extra.randrange(10**9)
                 if layout in layouts and kind in kinds:
                     cells.append((layout, kind, sample_seed))
     return cells

@@ -115,3 +115,35 @@ def _clutter(rng: random.Random, img: _Array) -> None:
         center = (rng.randrange(w), rng.randrange(h))
         cv2.circle(img, center, r, (170, 160, 120), -1, cv2.LINE_AA)
         cv2.circle(img, center, int(r * 0.8), (140, 130, 95), max(1, r // 10), cv2.LINE_AA)
+
+
+def wallet(rng: random.Random, size: tuple[int, int]) -> _Array:
+    """A leather wallet filling the frame: dark grained leather with a stitched seam."""
+    gen = np.random.default_rng(rng.randrange(2**32))
+    w, h = size
+    color = np.array(rng.choice([(70, 42, 25), (40, 30, 28), (95, 60, 35)]), np.float32)
+    grain = (
+        _smooth_noise(gen, (h // 4, w // 4), 150) * 0.25
+        + _smooth_noise(gen, (h // 4, w // 4), 8) * 0.2
+    )
+    small = np.clip(color * (0.8 + grain)[..., None], 0, 255).astype(np.uint8)
+    img = np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR))
+    inset = round(0.04 * min(w, h))
+    dash = max(6, w // 80)
+    stitch = tuple(int(c) for c in np.clip(color * 1.9, 0, 255))
+    for x in range(inset, w - inset, 2 * dash):
+        for y in (inset, h - inset):
+            cv2.line(img, (x, y), (min(x + dash, w - inset), y), stitch, max(2, w // 500))
+    for y in range(inset, h - inset, 2 * dash):
+        for x in (inset, w - inset):
+            cv2.line(img, (x, y), (x, min(y + dash, h - inset)), stitch, max(2, w // 500))
+    return img
+
+
+def room(rng: random.Random, size: tuple[int, int]) -> _Array:
+    """An out-of-focus room behind a card held up to the camera."""
+    w, h = size
+    small = background(rng, (max(2, w // 8), max(2, h // 8)))
+    small = cv2.GaussianBlur(small, (0, 0), 3)
+    result: _Array = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
+    return result

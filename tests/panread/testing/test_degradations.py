@@ -9,7 +9,9 @@ import pytest
 from PIL import Image, ImageOps
 
 from panread.testing import (
+    CAPTURES,
     DEGRADATIONS,
+    KINDS,
     degrade,
     degrade_with_info,
     evaluation_set,
@@ -33,9 +35,10 @@ def _open(data: bytes) -> Image.Image:
     return img
 
 
-@pytest.mark.parametrize("kind", DEGRADATIONS)
+@pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_decodes(card: Image.Image, kind: str) -> None:
-    """Every degradation gives bytes Pillow decodes fully: PNG for clean, JPEG otherwise."""
+    """Every degradation and capture gives bytes Pillow decodes fully: PNG for clean, JPEG
+    otherwise."""
     img = _open(degrade(card, kind, seed=1))
     assert img.format == ("PNG" if kind == "clean" else "JPEG")
 
@@ -148,3 +151,27 @@ def test_sample_for_is_reproducible() -> None:
     assert cells == evaluation_set(1, seed=3, layouts=("old",), kinds=("exif_rotated",))
     layout, kind, seed = cells[0]
     assert sample_for(layout, kind, seed).data == sample_for(layout, kind, seed).data
+
+
+def test_captures_leave_the_evaluation_grid_unchanged() -> None:
+    """Asking for captures too adds their cells; the grid's own cards stay the same."""
+    grid = evaluation_set(1, 7)
+    both = evaluation_set(1, 7, kinds=KINDS)
+    assert both[: len(grid)] == grid
+    assert {kind for _, kind, _ in both[len(grid) :]} == set(CAPTURES)
+
+
+def test_tight_captures_are_card_sized(card: Image.Image) -> None:
+    """``tiny`` is about 300 px wide and ``tight_crop`` 450-800 px, both card-shaped."""
+    tiny = _open(degrade(card, "tiny", seed=3))
+    crop = _open(degrade(card, "tight_crop", seed=3))
+    assert 250 <= tiny.width <= 350 and 440 <= crop.width <= 800
+    for img in (tiny, crop):
+        assert 1.45 < img.width / img.height < 1.75
+
+
+def test_a_cut_off_card_runs_off_the_frame(card: Image.Image) -> None:
+    """In ``cut_off`` the card's box reaches past the left or right edge of the frame."""
+    data, info = degrade_with_info(card, "cut_off", seed=4)
+    x0, _, x1, _ = info["card_box"]
+    assert x0 < 0 or x1 > _open(data).width
