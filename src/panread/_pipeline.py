@@ -11,29 +11,55 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import cv2
 import numpy as np
 
 from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
-from ._locate import find_card, order_quad, warp_card
+from ._locate import CardQuad, find_card, order_quad, warp_card
 from ._parse import card_evidence, parse_text_boxes
 from ._reread import reread_fields
 from ._skew import deskew
 from ._textlines import find_text_lines
 from ._types import HolderType, PanCard
 
-__all__ = ["read_card"]
+__all__ = ["CardRead", "FoundBy", "is_tight_crop", "read_card"]
+
+FoundBy = Literal["outline", "whole", "text"]
+"""How a card crop was found: along a card outline, as the whole picture, as a block of text."""
 
 DETECT_WIDTH = 640
 """Card width (pixels) at which text is detected."""
 LOCATE_SIDE = 640
 """Long side (pixels) of the whole image when text has to be used to find the card."""
+LOCATE_SIDE_LARGE = 1280
+"""The same, a second time, when no card text was found on the small copy."""
 CARD_MAX_WIDTH = 1400
+MIN_READ_WIDTH = 960
+"""A card narrower than this (a tight crop from a phone editor, a small scan) is enlarged
+before reading: the line finder and CRAFT miss letters only a few pixels tall."""
+TIGHT_ASPECT = (1.43, 1.8)
+"""Proportions of a picture that may be the card itself (a card is 1.59; A4 is 1.41)."""
+TIGHT_AREA = 0.5
+WHOLE_AREA = 0.85
+"""A card-shaped picture is read whole first unless a card outline covering between
+TIGHT_AREA and WHOLE_AREA of it was found (a card on a background). A smaller outline in a
+card-shaped picture is usually a part of the card (its photo, its text panel); a larger one is
+the picture itself."""
 WIDEN = 0.05
 """Share of the card's size added on every side when its outline cut lines of text off."""
 _GOOD_EVIDENCE = 10.0
+
+
+def _fit_width(img: Image) -> Image:
+    """``img`` scaled to a width between MIN_READ_WIDTH and CARD_MAX_WIDTH."""
+    h, w = img.shape[:2]
+    if w < MIN_READ_WIDTH:
+        size = (MIN_READ_WIDTH, max(1, round(h * MIN_READ_WIDTH / w)))
+        return np.asarray(cv2.resize(img, size, interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+    return _resize_to_width(img, CARD_MAX_WIDTH)[0]
 
 
 def _resize_to_width(img: Image, width: int) -> tuple[Image, float]:
@@ -72,10 +98,14 @@ def _tick(timings: dict[str, float] | None, name: str, t0: float) -> float:
     return now
 
 
-def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
-    """Find the card as the cluster of text in a small copy of the whole image, deskewed."""
+def _locate_by_text(rgb: Image, engine: OcrEngine, side: int) -> tuple[Image, Quad, bool] | None:
+    """Find the card as the cluster of text in a copy of the whole image ``side`` pixels long.
+
+    Returns the text block cut out deskewed, its outline in ``rgb``, and whether text touches
+    the picture's edge (the card runs off it).
+    """
     h, w = rgb.shape[:2]
-    scale = min(1.0, LOCATE_SIDE / max(h, w))
+    scale = min(1.0, side / max(h, w))
     small = rgb
     if scale < 1.0:
         size = (max(1, round(w * scale)), max(1, round(h * scale)))
@@ -83,6 +113,14 @@ def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
     quads = engine.detect(small)
     if not quads:
         return None
+    sh, sw = small.shape[:2]
+    at_border = any(
+        min(x for x, _ in q) <= 1
+        or min(y for _, y in q) <= 1
+        or max(x for x, _ in q) >= sw - 2
+        or max(y for _, y in q) >= sh - 2
+        for q in quads
+    )
     angle = _text_angle(quads)
     pts = np.array([p for q in quads for p in q], dtype=np.float64) / scale
     c, s_ = math.cos(-angle), math.sin(-angle)
@@ -98,7 +136,7 @@ def _locate_by_text(rgb: Image, engine: OcrEngine) -> Image | None:
     back = corners @ rot  # inverse rotation
     quad = order_quad(back)
     # warp_card lays the long side of the text block flat; _ocr settles 0 versus 180 degrees
-    return warp_card(rgb, quad, max_width=CARD_MAX_WIDTH, keep_aspect=True)
+    return warp_card(rgb, quad, max_width=CARD_MAX_WIDTH, keep_aspect=True), quad, at_border
 
 
 def _text_angle(quads: Sequence[Quad]) -> float:
@@ -196,9 +234,23 @@ def _clipped(boxes: Sequence[TextBox], image: Image) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class _Crop:
+    """A picture of the card to read, and where it lies in the input image."""
+
+    image: Image
+    outline: Quad
+    found_by: FoundBy = "outline"
+    text_at_border: bool = False
+    """The crop was found as a block of text, and text touches the input image's edge."""
+
+
+@dataclass(frozen=True, slots=True)
 class _Reading:
     """What one crop of the image read as: its boxes, the card parsed from them, and a rank."""
 
+    crop: _Crop
+    image: Image
+    """The image ``boxes`` refer to: the crop levelled, perhaps turned 180 degrees."""
     boxes: list[TextBox]
     card: PanCard | None
     uncut: bool
@@ -221,7 +273,7 @@ class _Reading:
         return None
 
 
-def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
+def _assess(crop: _Crop, boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
     boxes = reread_fields(image, boxes, engine)
     card = _parse(boxes)
     found = 0.0
@@ -229,7 +281,7 @@ def _assess(boxes: list[TextBox], image: Image, engine: OcrEngine) -> _Reading:
         fields = (card.pan, card.name, card.father_name, card.mother_name, card.dob)
         found = sum(f.confidence for f in fields if f is not None)
     uncut = card is not None and not _clipped(boxes, image)
-    return _Reading(boxes, card, uncut, found, card_evidence(boxes))
+    return _Reading(crop, image, boxes, card, uncut, found, card_evidence(boxes))
 
 
 def _better(best: _Reading | None, reading: _Reading) -> _Reading:
@@ -237,34 +289,95 @@ def _better(best: _Reading | None, reading: _Reading) -> _Reading:
 
 
 def _readings(
-    card: Image, engine: OcrEngine, timings: dict[str, float] | None
+    crop: _Crop, engine: OcrEngine, timings: dict[str, float] | None
 ) -> Iterator[_Reading]:
     """The fast reading (text lines by morphology, no CRAFT) if lines are found, then CRAFT's.
 
     Lazy: the caller stops at the first complete card, so CRAFT runs only when needed.
     """
     t1 = time.perf_counter()
+    card = deskew(crop.image)
     quads = find_text_lines(card)
     _tick(timings, "lines", t1)
     if quads:
-        yield _assess(*_read_boxes(card, quads, engine, timings), engine)
-    yield _assess(*_ocr(card, engine, timings), engine)
+        yield _assess(crop, *_read_boxes(card, quads, engine, timings), engine)
+    yield _assess(crop, *_ocr(card, engine, timings), engine)
 
 
-def _text_block(rgb: Image, engine: OcrEngine, timings: dict[str, float] | None) -> Image | None:
+def _text_block(
+    rgb: Image, engine: OcrEngine, timings: dict[str, float] | None, side: int = LOCATE_SIDE
+) -> _Crop | None:
     """The block of text in ``rgb`` cut out level and landscape, or None if there is none."""
     t0 = time.perf_counter()
-    crop = _locate_by_text(rgb, engine)
+    found = _locate_by_text(rgb, engine, side)
     _tick(timings, "locate_text", t0)
-    if crop is None or min(crop.shape[:2]) < 16:
+    if found is None:
         return None
-    crop, _ = _resize_to_width(crop, CARD_MAX_WIDTH)
+    crop, outline, at_border = found
+    if min(crop.shape[:2]) < 16:
+        return None
     if crop.shape[0] > crop.shape[1] * 1.2:
         crop = np.ascontiguousarray(np.rot90(crop, k=-1))
-    return crop
+    return _Crop(_fit_width(crop), outline, "text", text_at_border=at_border)
 
 
-def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None) -> PanCard:
+def _image_quad(rgb: Image) -> Quad:
+    h, w = rgb.shape[:2]
+    return ((0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h)))
+
+
+def _whole(rgb: Image) -> _Crop:
+    """The whole picture as the card, landscape and at a readable width."""
+    h, w = rgb.shape[:2]
+    landscape = rgb if w >= h else np.ascontiguousarray(np.rot90(rgb, k=-1))
+    return _Crop(_fit_width(landscape), _image_quad(rgb), "whole")
+
+
+def is_tight_crop(rgb: Image, found: CardQuad | None) -> bool:
+    """Whether the picture may be the card itself: the card outline found is the picture, or
+    the picture is card-shaped and no card on a background was found in it (TIGHT_AREA)."""
+    if found is not None and found.area_fraction >= WHOLE_AREA:
+        return True
+    h, w = rgb.shape[:2]
+    aspect = max(h, w) / min(h, w)
+    if not TIGHT_ASPECT[0] <= aspect <= TIGHT_ASPECT[1]:
+        return False
+    return found is None or found.area_fraction < TIGHT_AREA
+
+
+def _sound(reading: _Reading | None) -> bool:
+    """Whether ``reading`` settles where the card is, so that other crops are not worth
+    their time: its crop cut no lines, its text reads like a card and gave a PAN. Another
+    crop of the same card rarely reads better; a wrong crop reads cut or not like a card."""
+    if reading is None or reading.card is None or not reading.uncut:
+        return False
+    return reading.evidence >= _GOOD_EVIDENCE and reading.card.pan is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CardRead:
+    """What :func:`read_card` found: the card, the upright crop its text was read on, and
+    where that crop lies in the input picture."""
+
+    card: PanCard
+    image: Image
+    boxes: list[TextBox]
+    outline: Quad
+    found_by: FoundBy
+    text_at_border: bool
+    """The crop was found as a block of text, and text touches the picture's edge."""
+
+
+def _result(reading: _Reading, card: PanCard) -> CardRead:
+    crop = reading.crop
+    return CardRead(
+        card, reading.image, reading.boxes, crop.outline, crop.found_by, crop.text_at_border
+    )
+
+
+def read_card(
+    rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None = None
+) -> CardRead:
     """Read the PAN card in an upright-or-rotated RGB image."""
     t0 = time.perf_counter()
     h, w = rgb.shape[:2]
@@ -274,43 +387,48 @@ def read_card(rgb: Image, engine: OcrEngine, *, timings: dict[str, float] | None
         )
     found = find_card(rgb)
     t0 = _tick(timings, "locate", t0)
-    aspect = max(h, w) / min(h, w)
-    whole: Image | None = None
-    if 1.45 <= aspect <= 1.75:  # the image may be the card itself
-        whole = rgb if w >= h else np.ascontiguousarray(np.rot90(rgb, k=-1))
-        whole, _ = _resize_to_width(whole, CARD_MAX_WIDTH)
-    # each card image with the outline it was cut along (None: not cut from an outline)
-    attempts: list[tuple[Image, Quad | None]] = []
-    if found is not None:
-        attempts.append((warp_card(rgb, found.quad, max_width=CARD_MAX_WIDTH), found.quad))
-    if whole is not None:
-        if found is None or found.area_fraction < 0.5:
-            attempts.insert(0, (whole, None))
-        else:
-            attempts.append((whole, None))
+    crops: list[_Crop] = []
+    tight = is_tight_crop(rgb, found)
+    if tight:  # a picture that is already the card needs no card search
+        crops.append(_whole(rgb))
+    if found is not None and found.area_fraction < WHOLE_AREA:
+        outline = _Crop(
+            _fit_width(warp_card(rgb, found.quad, max_width=CARD_MAX_WIDTH)), found.quad
+        )
+        crops.append(outline)
     best: _Reading | None = None
-    for card, outline in attempts:  # may grow while it runs (a widened outline)
-        for reading in _readings(deskew(card), engine, timings):
+    for crop in crops:  # may grow while it runs (a widened outline)
+        for reading in _readings(crop, engine, timings):
             if (done := reading.complete_card) is not None:
-                return done
+                return _result(reading, done)
             best = _better(best, reading)
-            if outline is not None and reading.card is not None and not reading.uncut:
+            if crop.found_by == "outline" and reading.card is not None and not reading.uncut:
                 # the outline was found inside the card and cut lines off: read the card cut
                 # along a wider outline next, rather than this one again with CRAFT
-                wide = warp_card(rgb, _widen(outline, WIDEN), max_width=CARD_MAX_WIDTH)
-                attempts.append((wide, None))
+                wide = _widen(crop.outline, WIDEN)
+                crops.append(
+                    _Crop(_fit_width(warp_card(rgb, wide, max_width=CARD_MAX_WIDTH)), wide)
+                )
                 break
-        if reading.uncut and reading.evidence >= _GOOD_EVIDENCE:  # CRAFT's reading is a card
-            break
-    # no complete card yet: the outline found may be wrong, so try where the text is
-    crop = _text_block(rgb, engine, timings)
-    if crop is not None:
-        for reading in _readings(deskew(crop), engine, timings):
-            if (done := reading.complete_card) is not None:
-                return done
+        if _sound(best) or (reading.uncut and reading.evidence >= _GOOD_EVIDENCE):
+            break  # a crop read as a card: other crops of it would read the same
+    if not _sound(best):
+        # no sound card yet: the outline found may be wrong, so try where the text is
+        for side in (LOCATE_SIDE, LOCATE_SIDE_LARGE):
+            block = _text_block(rgb, engine, timings, side)
+            if block is not None:
+                for reading in _readings(block, engine, timings):
+                    if (done := reading.complete_card) is not None:
+                        return _result(reading, done)
+                    best = _better(best, reading)
+            if best is not None and best.card is not None:
+                break  # the larger copy is for text too small to be found in the small one
+    if (best is None or best.card is None) and not tight:
+        # last resort before giving up: the whole picture, read as it is
+        for reading in _readings(_whole(rgb), engine, timings):
             best = _better(best, reading)
     if best is None or not best.boxes:
         raise NoCardFoundError("No PAN card found in the image: no text could be detected.")
     if best.card is None:
-        return parse_text_boxes(best.boxes)  # raises NoCardFoundError with its reason
-    return best.card
+        return _result(best, parse_text_boxes(best.boxes))  # raises NoCardFoundError: why
+    return _result(best, best.card)

@@ -70,7 +70,7 @@ class PanReader:
         subclass for anything unusable: a bad image, no card found, a broken model.
         """
         loaded = load_image(source, self.limits, target_long_side=_DECODE_LONG_SIDE)
-        return read_card(loaded.pixels, self._engine)
+        return read_card(loaded.pixels, self._engine).card
 
     def timed_read(self, source: Source) -> tuple[PanCard, dict[str, float]]:
         """Like :meth:`read`, also returning seconds spent per stage (for benchmarks)."""
@@ -78,7 +78,7 @@ class PanReader:
         t0 = time.perf_counter()
         loaded = load_image(source, self.limits, target_long_side=_DECODE_LONG_SIDE)
         timings["decode"] = time.perf_counter() - t0
-        card = read_card(loaded.pixels, self._engine, timings=timings)
+        card = read_card(loaded.pixels, self._engine, timings=timings).card
         timings["total"] = time.perf_counter() - t0
         return card, timings
 
