@@ -25,15 +25,23 @@ from ._exceptions import (
     TruncatedImageError,
     UnsupportedFormatError,
 )
+from ._extraction import CardImage, Extraction
 from ._limits import ReadLimits
 from ._parse import parse_text_boxes
+from ._portrait import Box
+from ._quality import THRESHOLDS as QUALITY_THRESHOLDS
+from ._quality import QualityThresholds
 from ._reader import PanReader, read_pan
-from ._types import Field, HolderType, Layout, PanCard
+from ._types import Field, HolderType, Layout, PanCard, QualityCode, QualityFinding
 
 __all__ = [
+    "QUALITY_THRESHOLDS",
+    "Box",
+    "CardImage",
     "DecompressionBombError",
     "EasyOcrEngine",
     "EmptyImageError",
+    "Extraction",
     "Field",
     "HolderType",
     "ImageError",
@@ -47,6 +55,9 @@ __all__ = [
     "PanReadError",
     "PanReader",
     "Quad",
+    "QualityCode",
+    "QualityFinding",
+    "QualityThresholds",
     "ReadLimits",
     "TextBox",
     "TruncatedImageError",

@@ -8,6 +8,7 @@ from typing import Final
 
 from ._easyocr_engine import EasyOcrEngine
 from ._engine import OcrEngine
+from ._extraction import Extraction, build_extraction
 from ._image import Source, load_image
 from ._limits import ReadLimits
 from ._pipeline import read_card
@@ -69,18 +70,33 @@ class PanReader:
         (H x W x 3 RGB or H x W grey, uint8). Raises a :class:`~panread.PanReadError`
         subclass for anything unusable: a bad image, no card found, a broken model.
         """
-        loaded = load_image(source, self.limits, target_long_side=_DECODE_LONG_SIDE)
-        return read_card(loaded.pixels, self._engine).card
+        return self.extract(source).card
+
+    def extract(self, source: Source) -> Extraction:
+        """Like :meth:`read`, also returning the card's image: flattened, upright, as read.
+
+        ``extract(source).image.pixels`` is the card cut out of the picture (RGB array),
+        ``.photo_box`` where the holder's photo is on it; ``.to_jpeg()`` encodes it.
+        """
+        return self.timed_extract(source)[0]
 
     def timed_read(self, source: Source) -> tuple[PanCard, dict[str, float]]:
         """Like :meth:`read`, also returning seconds spent per stage (for benchmarks)."""
+        extraction, timings = self.timed_extract(source)
+        return extraction.card, timings
+
+    def timed_extract(self, source: Source) -> tuple[Extraction, dict[str, float]]:
+        """Like :meth:`extract`, also returning seconds spent per stage (for benchmarks)."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         loaded = load_image(source, self.limits, target_long_side=_DECODE_LONG_SIDE)
         timings["decode"] = time.perf_counter() - t0
-        card = read_card(loaded.pixels, self._engine, timings=timings).card
+        read = read_card(loaded.pixels, self._engine, timings=timings)
+        t1 = time.perf_counter()
+        extraction = build_extraction(read, loaded.pixels)
+        timings["finish"] = time.perf_counter() - t1
         timings["total"] = time.perf_counter() - t0
-        return card, timings
+        return extraction, timings
 
 
 _default_lock = threading.Lock()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Field", "HolderType", "Layout", "PanCard"]
+__all__ = ["Field", "HolderType", "Layout", "PanCard", "QualityCode", "QualityFinding"]
 
 T = TypeVar("T", str, dt.date)
 
@@ -68,6 +68,43 @@ class Field(Generic[T]):
             raise TypeError("Field.corrections must be a tuple of strings")
 
 
+class QualityCode(StrEnum):
+    """What is wrong with the picture of a card (see :class:`QualityFinding`)."""
+
+    BLURRY = "blurry"
+    """The print is out of focus or smeared by movement."""
+    GLARE = "glare"
+    """A reflection washes out part of the print."""
+    TOO_SMALL = "too_small"
+    """The card is too few pixels wide to read reliably."""
+    CUT_OFF = "cut_off"
+    """Part of the card lies outside the picture."""
+    TOO_DARK = "too_dark"
+    """The picture is underexposed."""
+
+
+@dataclass(frozen=True, slots=True)
+class QualityFinding:
+    """A problem with the picture that makes a reading doubtful, in plain words.
+
+    ``message`` says what is wrong and how to take a better picture; it is written for the
+    person holding the card.
+    """
+
+    code: QualityCode
+    message: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.code, QualityCode):
+            raise TypeError("QualityFinding.code must be a QualityCode")
+        if not isinstance(self.message, str) or not self.message:
+            raise ValueError("QualityFinding.message must be a non-empty string")
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"code": ..., "message": ...}``."""
+        return {"code": self.code.value, "message": self.message}
+
+
 _FIELD_NAMES = ("pan", "name", "father_name", "mother_name", "dob")
 
 
@@ -77,8 +114,10 @@ class PanCard:
 
     A field that is not on the card (a company card has no father's name) or that could not
     be read is ``None``. ``dob`` is the date of birth, or for a company, firm or trust the
-    date of incorporation/formation. ``warnings`` lists every correction and every value that
-    was rejected, in words.
+    date of incorporation/formation. ``warnings`` lists every correction, every value that
+    was rejected and every field that could not be read, in words. ``quality`` lists what is
+    wrong with the picture itself (blurred, glare, too small, cut off, too dark): a reason to
+    take it again.
     """
 
     pan: Field[str] | None
@@ -89,6 +128,7 @@ class PanCard:
     holder_type: HolderType | None = None
     mother_name: Field[str] | None = None
     warnings: tuple[str, ...] = ()
+    quality: tuple[QualityFinding, ...] = ()
 
     def __post_init__(self) -> None:
         for name in _FIELD_NAMES:
@@ -103,6 +143,10 @@ class PanCard:
             raise TypeError("PanCard.holder_type must be a HolderType or None")
         if not isinstance(self.warnings, tuple):
             raise TypeError("PanCard.warnings must be a tuple of strings")
+        if not isinstance(self.quality, tuple) or not all(
+            isinstance(q, QualityFinding) for q in self.quality
+        ):
+            raise TypeError("PanCard.quality must be a tuple of QualityFinding")
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict: plain values or null, ``dob`` as ``YYYY-MM-DD``."""
@@ -121,4 +165,5 @@ class PanCard:
         out["layout"] = self.layout.value
         out["holder_type"] = None if self.holder_type is None else self.holder_type.value
         out["warnings"] = list(self.warnings)
+        out["quality"] = [q.to_dict() for q in self.quality]
         return out

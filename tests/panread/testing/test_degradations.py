@@ -10,7 +10,6 @@ from PIL import Image, ImageOps
 
 from panread.testing import (
     CAPTURES,
-    DEGRADATIONS,
     KINDS,
     degrade,
     degrade_with_info,
@@ -165,7 +164,8 @@ def test_tight_captures_are_card_sized(card: Image.Image) -> None:
     """``tiny`` is about 300 px wide and ``tight_crop`` 450-800 px, both card-shaped."""
     tiny = _open(degrade(card, "tiny", seed=3))
     crop = _open(degrade(card, "tight_crop", seed=3))
-    assert 250 <= tiny.width <= 350 and 440 <= crop.width <= 800
+    assert 250 <= tiny.width <= 350
+    assert 440 <= crop.width <= 800
     for img in (tiny, crop):
         assert 1.45 < img.width / img.height < 1.75
 
