@@ -90,12 +90,15 @@ def _no_ice(member_id: str, now: float, *, relay: bool = True) -> list[Message]:
 
 @dataclass(frozen=True, slots=True)
 class CustomerPan:
-    """A customer's OCR result and the image it came from (``image`` is empty once dropped)."""
+    """A customer's OCR result, the card cut out as read (``image``) and the picture it came
+    from (``original``); both are empty once dropped."""
 
     result: Message
     image_id: str
     image: bytes
     content_type: str
+    original: bytes = b""
+    original_type: str = "image/jpeg"
 
 
 class Desk:
@@ -205,7 +208,10 @@ class Desk:
 
     async def set_pan_result(self, customer_id: str, pan: CustomerPan) -> Outcome:
         """Store a customer's OCR result and image; push it to the paired employee if any."""
-        await self.images.put(customer_id, StoredImage(pan.image_id, pan.image, pan.content_type))
+        await self.images.put(
+            customer_id,
+            StoredImage(pan.image_id, pan.image, pan.content_type, pan.original, pan.original_type),
+        )
         record = PanRecord(pan.result, pan.image_id, pan.content_type)
         try:
             employee_id = await self.state.set_pan_result(customer_id, record)
@@ -334,7 +340,14 @@ class Desk:
         image = await self.images.get(customer_id, image_id)
         if pan is None or image is None or pan.image_id != image.image_id:
             return None
-        return CustomerPan(pan.result, image.image_id, image.data, image.content_type)
+        return CustomerPan(
+            pan.result,
+            image.image_id,
+            image.data,
+            image.content_type,
+            image.original,
+            image.original_type,
+        )
 
     async def estimated_wait_s(self, position: int) -> int | None:
         """Estimated wait at a 1-based queue position; ``None`` until a call has finished."""

@@ -17,11 +17,23 @@ __all__ = ["ImageStore", "MemoryImageStore", "StoredImage"]
 
 @dataclass(frozen=True, slots=True)
 class StoredImage:
-    """One customer's latest image; ``data`` is empty once it was dropped to save memory."""
+    """One customer's latest card image (the card cut out as read) and the picture it was cut
+    from; ``data`` and ``original`` are empty once dropped to save memory."""
 
     image_id: str
     data: bytes
     content_type: str
+    original: bytes = b""
+    original_type: str = "image/jpeg"
+
+    @property
+    def size(self) -> int:
+        """Bytes held."""
+        return len(self.data) + len(self.original)
+
+    def dropped(self) -> StoredImage:
+        """This image with its bytes gone (its id kept)."""
+        return StoredImage(self.image_id, b"", self.content_type, b"", self.original_type)
 
 
 class ImageStore(Protocol):
@@ -53,14 +65,13 @@ class MemoryImageStore:
     async def put(self, customer_id: str, image: StoredImage) -> None:
         await self.discard(customer_id)
         self._images[customer_id] = image
-        self._held[customer_id] = len(image.data)
-        self._bytes += len(image.data)
+        self._held[customer_id] = image.size
+        self._bytes += image.size
         budget = self._budget
         while budget is not None and self._bytes > budget and len(self._held) > 1:
             oldest, size = self._held.popitem(last=False)
             self._bytes -= size
-            kept = self._images[oldest]
-            self._images[oldest] = StoredImage(kept.image_id, b"", kept.content_type)
+            self._images[oldest] = self._images[oldest].dropped()
 
     async def get(self, customer_id: str, image_id: str) -> StoredImage | None:
         image = self._images.get(customer_id)

@@ -86,9 +86,11 @@ class OcrTimeoutError(OcrFailedError):
 
 @dataclass(frozen=True, slots=True)
 class OcrResult:
-    """A card read in a worker, and the upright JPEG preview of its image (None if none)."""
+    """A card read in a worker: its fields, the card cut out as read (a JPEG) and the upright
+    JPEG preview of the whole picture (None if none could be made)."""
 
     card: dict[str, Any]
+    crop: bytes | None
     preview: bytes | None
 
 
@@ -316,7 +318,12 @@ class OcrPool:
             raise OcrFailedError(str(value), str(extra))
         if status != "ok" or not isinstance(value, dict):
             raise OcrFailedError("ocr_unavailable", "The OCR worker returned no result.")
-        return OcrResult(value, extra if isinstance(extra, bytes) else None)
+        crop, preview = extra if isinstance(extra, tuple) and len(extra) == 2 else (None, None)
+        return OcrResult(
+            value,
+            crop if isinstance(crop, bytes) else None,
+            preview if isinstance(preview, bytes) else None,
+        )
 
     async def _next_idle(self) -> _Worker:
         """The next idle worker (skipping any that died while idle), waiting up to the deadline."""

@@ -3,7 +3,7 @@
 The pool (:mod:`._ocr`) starts :func:`worker_main` in a spawned process with one end of a
 pipe. The worker first makes sure it never outlives the server (:func:`die_with_parent`),
 builds and warms its reader, says ``("ready", pid)`` (or ``("failed", why)``), then answers
-each image with ``("ok", card_dict, preview)`` or ``("error", code, message)``. Results are
+each image with ``("ok", card_dict, (crop, preview))`` or ``("error", code, message)``. Results are
 plain tuples because some panread exceptions take keyword arguments and would not unpickle.
 """
 
@@ -31,12 +31,24 @@ class CardLike(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
+class CardImageLike(Protocol):
+    def to_jpeg(self) -> bytes: ...
+
+
+class ExtractionLike(Protocol):
+    @property
+    def card(self) -> CardLike: ...
+
+    @property
+    def image(self) -> CardImageLike: ...
+
+
 class CardReader(Protocol):
     """What a worker needs from a reader: ``panread.PanReader`` fits."""
 
     def warm_up(self) -> None: ...
 
-    def read(self, source: bytes) -> CardLike: ...
+    def extract(self, source: bytes) -> ExtractionLike: ...
 
 
 ReaderFactory = Callable[[int, int, int], CardReader]
@@ -99,11 +111,16 @@ def worker_main(
 
 
 def read_job(reader: CardReader, data: bytes) -> tuple[str, Any, Any]:
-    """``("ok", card_dict, preview)`` or ``("error", code, message)`` for one image."""
+    """``("ok", card_dict, (crop, preview))`` or ``("error", code, message)`` for one image.
+
+    ``crop`` is the card as read (flat, upright, a JPEG without metadata), ``preview`` the
+    whole picture turned upright and shrunk (None if it cannot be decoded).
+    """
     from panread import PanReadError
 
     try:
-        card = reader.read(data)
+        extraction = reader.extract(data)
     except PanReadError as exc:
         return ("error", exc.code, exc.message)
-    return ("ok", card.to_dict(), make_preview(data))
+    crop = extraction.image.to_jpeg()
+    return ("ok", extraction.card.to_dict(), (crop, make_preview(data)))

@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "IMAGE_URL_PREFIX",
+    "ORIGINAL_SUFFIX",
     "CloseCode",
     "Delivery",
     "Message",
@@ -45,6 +46,8 @@ __all__ = [
 
 Message = dict[str, Any]
 IMAGE_URL_PREFIX = "/api/pan/images/"
+ORIGINAL_SUFFIX = "/original"
+"""``image_url`` is the card cut out as read; ``image_url + ORIGINAL_SUFFIX`` the picture."""
 
 
 class CloseCode(IntEnum):
@@ -181,7 +184,12 @@ def paired_for_employee(room_id: str, customer_id: str, name: str, pan_status: s
 
 
 def pan_result(result: Message, image_id: str) -> Message:
-    return {"type": "pan_result", "result": result, "image_url": IMAGE_URL_PREFIX + image_id}
+    return {
+        "type": "pan_result",
+        "result": result,
+        "image_url": IMAGE_URL_PREFIX + image_id,
+        "original_url": IMAGE_URL_PREFIX + image_id + ORIGINAL_SUFFIX,
+    }
 
 
 def pan_confirmed(fields: Message) -> Message:

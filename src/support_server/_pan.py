@@ -1,4 +1,4 @@
-"""The PAN API: ``POST /api/pan/extract`` and ``GET /api/pan/images/<image_id>``."""
+"""The PAN API: ``POST /api/pan/extract`` and ``GET /api/pan/images/<image_id>[/original]``."""
 
 from __future__ import annotations
 
@@ -172,12 +172,17 @@ async def extract(request: AppRequest) -> HTTPResponse:
         pan=mask_pan(pan) if isinstance(pan, str) else None,
     )
     if customer_id is not None and await desk.state.has_customer(customer_id):
-        kept = read.preview or data  # the upright, metadata-free copy when one could be made
+        # the employee sees the card as it was read; the upright, metadata-free copy of the
+        # picture stays at hand (the upload itself only when no copy could be made)
+        original = read.preview or data
+        kept = read.crop or original
         stored = CustomerPan(
             result=result,
             image_id=f"i_{secrets.token_urlsafe(18)}",
             image=kept,
             content_type=sniff_image_type(kept),
+            original=original,
+            original_type=sniff_image_type(original),
         )
         with contextlib.suppress(HubError):  # the customer left while the card was read
             await desk.set_pan_result(customer_id, stored)
@@ -186,14 +191,27 @@ async def extract(request: AppRequest) -> HTTPResponse:
 
 @pan_blueprint.get("/images/<image_id:str>")
 async def image(request: AppRequest, image_id: str) -> HTTPResponse:
-    """The uploaded image, only for the employee paired with its customer."""
+    """The card as it was read, only for the employee paired with its customer."""
+    return await _serve_image(request, image_id, original=False)
+
+
+@pan_blueprint.get("/images/<image_id:str>/original")
+async def original_image(request: AppRequest, image_id: str) -> HTTPResponse:
+    """The whole picture the card was read from, with the same rule as :func:`image`."""
+    return await _serve_image(request, image_id, original=True)
+
+
+async def _serve_image(request: AppRequest, image_id: str, *, original: bool) -> HTTPResponse:
     employee = await current_employee(request)
     if employee is None:
         return error_response(404, "not_found", "No such image.")
     pan = await request.app.ctx.desk.image_for(image_id, employee.id)
     if pan is None:
         return error_response(404, "not_found", "No such image.")
-    if not pan.image:
+    data, content_type = (
+        (pan.original, pan.original_type) if original else (pan.image, pan.content_type)
+    )
+    if not data:
         return error_response(
             410,
             "image_dropped",
@@ -207,9 +225,10 @@ async def image(request: AppRequest, image_id: str) -> HTTPResponse:
         employee=employee.id,
         customer=await request.app.ctx.desk.state.room_customer(employee.id),
         image=image_id,
+        original=original,
     )
     return raw(
-        pan.image,
-        content_type=pan.content_type,
+        data,
+        content_type=content_type,
         headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
     )

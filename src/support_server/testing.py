@@ -28,6 +28,7 @@ from ._protocol import DeadlineProtocol
 
 __all__ = [
     "FAKE_CARD",
+    "FAKE_CROP",
     "FakeCardReader",
     "RedisServer",
     "fake_reader_factory",
@@ -64,13 +65,44 @@ class _Card:
         return dict(self._data)
 
 
+class _CardImage:
+    def __init__(self, jpeg: bytes) -> None:
+        self._jpeg = jpeg
+
+    def to_jpeg(self) -> bytes:
+        return self._jpeg
+
+
+class _Extraction:
+    def __init__(self, card: _Card, image: _CardImage) -> None:
+        self.card = card
+        self.image = image
+
+
+FAKE_CROP = b"\xff\xd8\xff\xe0fake card crop"
+"""The card image :class:`FakeCardReader` returns for bytes that are no real picture."""
+
+
+def _crop_of(source: bytes) -> bytes:
+    """The card in ``source`` as panread's pipeline cuts it out (its fake engine, no model),
+    or :data:`FAKE_CROP` when ``source`` is no decodable picture."""
+    from panread import PanReadError
+    from panread.testing import fake_reader
+
+    try:
+        return fake_reader().extract(source).image.to_jpeg()
+    except PanReadError:
+        return FAKE_CROP
+
+
 class FakeCardReader:
     """A reader that checks images with panread's real decoder limits but does no OCR.
 
     Bytes starting with ``b"SLOW"`` take ``slow_s`` seconds (to fill the OCR queue), bytes
     starting with ``b"HANG"`` never finish (a stuck worker), bytes starting with
     ``b"NOCARD"`` raise ``NoCardFoundError``; ``b"NOTIMAGE"`` raises ``NotAnImageError``;
-    ``b"CRASH"`` kills the worker process; anything else returns :data:`FAKE_CARD`.
+    ``b"CRASH"`` kills the worker process; anything else returns :data:`FAKE_CARD`, with the
+    card image cut out by panread's own pipeline (fake engine) from a real picture.
     """
 
     def __init__(self, *, slow_s: float = 1.0, warm_s: float = 0.0) -> None:
@@ -85,6 +117,10 @@ class FakeCardReader:
         import panread  # noqa: F401
 
         time.sleep(self.warm_s)
+
+    def extract(self, source: bytes) -> _Extraction:
+        card = self.read(source)
+        return _Extraction(card, _CardImage(_crop_of(source)))
 
     def read(self, source: bytes) -> _Card:
         from panread import NoCardFoundError, NotAnImageError

@@ -16,7 +16,7 @@ import pytest
 from live_server import Client, Live, ServerFactory
 from PIL import Image
 
-from support_server.testing import FAKE_CARD
+from support_server.testing import FAKE_CARD, FAKE_CROP
 
 JPEG = b"\xff\xd8\xff\xe0fake jpeg body"
 
@@ -163,7 +163,7 @@ async def test_full_ocr_queue_answers_503_with_retry_after(start_server: ServerF
 
 
 async def test_result_is_pushed_to_paired_employee_with_image(live: Live) -> None:
-    """During a call the employee gets pan_result and only they can fetch the image."""
+    """During a call the employee gets pan_result and only they can fetch its two images."""
     await wait_ready(live)
     _, cid, token = await joined(live)
     employee = await employee_in_call(live, cid)
@@ -173,19 +173,60 @@ async def test_result_is_pushed_to_paired_employee_with_image(live: Live) -> Non
     assert pushed["result"] == FAKE_CARD
     url = pushed["image_url"]
     assert url.startswith("/api/pan/images/")
+    assert pushed["original_url"] == url + "/original"
     priya = await live.login("priya")
     await live.add_employee("other")
     other = await live.login("other")
     async with live.http() as http:
-        mine = await http.get(url, headers={"Authorization": f"Bearer {priya}"})
-        assert mine.status_code == 200
-        assert mine.content == JPEG
-        assert mine.headers["content-type"] == "image/jpeg"
-        for bearer in (other, token):
-            denied = await http.get(url, headers={"Authorization": f"Bearer {bearer}"})
-            assert denied.status_code == 404
-        assert (await http.get(url)).status_code == 404
+        for address, served in ((url, FAKE_CROP), (pushed["original_url"], JPEG)):
+            mine = await http.get(address, headers={"Authorization": f"Bearer {priya}"})
+            assert mine.status_code == 200
+            assert mine.content == served
+            assert mine.headers["content-type"] == "image/jpeg"
+            for bearer in (other, token):
+                denied = await http.get(address, headers={"Authorization": f"Bearer {bearer}"})
+                assert denied.status_code == 404
+            assert (await http.get(address)).status_code == 404
     await employee.nothing(skip=("queue", "queue_changes"))
+
+
+def card_on_a_table() -> tuple[bytes, tuple[int, int]]:
+    """A rendered card lying on a plain dark table in a 1600 x 1200 photo (with a GPS tag),
+    and the card's size in it."""
+    import random
+
+    from panread.testing import random_card_spec, render_card
+
+    card = render_card(random_card_spec(random.Random(8), "new"), seed=8, width=800)
+    photo = Image.new("RGB", (1600, 1200), (60, 55, 50))
+    photo.paste(card, (400, 350))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (19.0, 4.0, 30.0)}
+    out = io.BytesIO()
+    photo.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    return out.getvalue(), card.size
+
+
+async def test_employee_sees_the_card_cut_out_and_can_open_the_photo(live: Live) -> None:
+    """image_url serves the card alone, flat and upright; original_url the whole photo."""
+    await wait_ready(live)
+    _, cid, token = await joined(live)
+    employee = await employee_in_call(live, cid)
+    photo, (card_w, card_h) = card_on_a_table()
+    assert (await upload(live, photo, token)).status_code == 200
+    pushed = await employee.expect("pan_result")
+    priya = await live.login("priya")
+    async with live.http() as http:
+        crop = await http.get(pushed["image_url"], headers={"Authorization": f"Bearer {priya}"})
+        whole = await http.get(pushed["original_url"], headers={"Authorization": f"Bearer {priya}"})
+    assert crop.headers["content-type"] == whole.headers["content-type"] == "image/jpeg"
+    with Image.open(io.BytesIO(crop.content)) as img:
+        assert not img.getexif()
+        assert abs(img.width / img.height - card_w / card_h) < 0.08
+        assert img.width < 1600
+    with Image.open(io.BytesIO(whole.content)) as img:
+        assert not img.getexif()
+        assert img.size == (1600, 1200)
 
 
 async def test_result_waits_for_the_employee_who_picks(live: Live) -> None:
@@ -250,13 +291,13 @@ async def test_crashed_worker_is_replaced(live: Live) -> None:
 
 
 async def test_employee_sees_a_small_upright_copy_without_metadata(live: Live) -> None:
-    """The kept image is a JPEG of at most 1600 px with no EXIF: a phone's GPS tag is gone."""
+    """The kept photo is a JPEG of at most 1600 px with no EXIF: a phone's GPS tag is gone."""
     await wait_ready(live)
     _, cid, token = await joined(live)
     employee = await employee_in_call(live, cid)
     photo = phone_photo()
     assert (await upload(live, photo, token)).status_code == 200
-    url = (await employee.expect("pan_result"))["image_url"]
+    url = (await employee.expect("pan_result"))["original_url"]
     priya = await live.login("priya")
     async with live.http() as http:
         kept = await http.get(url, headers={"Authorization": f"Bearer {priya}"})

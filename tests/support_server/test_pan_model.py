@@ -165,7 +165,7 @@ async def test_real_card_is_read(server: Server, seed: int, layout: str) -> None
 async def test_real_result_reaches_paired_employee_and_image_is_protected(
     server: Server,
 ) -> None:
-    """The paired employee gets pan_result and the image; another employee cannot fetch it."""
+    """The paired employee gets pan_result and its images; another employee cannot fetch them."""
     card = sample(13, "new")
     client, cid, token = await customer(server)
     priya = await login(server, "priya")
@@ -185,16 +185,17 @@ async def test_real_result_reaches_paired_employee_and_image_is_protected(
     assert pushed["result"]["pan"] == card.expected["pan"]
     other = await login(server, "other")
     async with server.http() as http:
-        image = await http.get(pushed["image_url"], headers={"Authorization": f"Bearer {priya}"})
-        assert image.status_code == 200
-        assert image.headers["content-type"] == "image/jpeg"  # the upright copy kept
-        with (
-            Image.open(io.BytesIO(image.content)) as kept,
-            Image.open(io.BytesIO(card.data)) as sent,
-        ):
-            assert kept.size == sent.size
-        denied = await http.get(pushed["image_url"], headers={"Authorization": f"Bearer {other}"})
-        assert denied.status_code == 404
+        for url in (pushed["image_url"], pushed["original_url"]):
+            image = await http.get(url, headers={"Authorization": f"Bearer {priya}"})
+            assert image.status_code == 200
+            assert image.headers["content-type"] == "image/jpeg"  # the card read, the upload
+            with (
+                Image.open(io.BytesIO(image.content)) as kept,
+                Image.open(io.BytesIO(card.data)) as sent,
+            ):
+                assert kept.size == sent.size  # a clean card is all card
+            denied = await http.get(url, headers={"Authorization": f"Bearer {other}"})
+            assert denied.status_code == 404
     await client.send({"type": "pan_confirm", "fields": {"pan": json.loads(response.text)["pan"]}})
     await employee.expect("pan_confirmed")
 
