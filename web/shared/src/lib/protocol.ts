@@ -57,12 +57,23 @@ export type PanFieldName = keyof PanFields;
 
 export const PAN_FIELD_NAMES: readonly PanFieldName[] = ['pan', 'name', 'father_name', 'dob'];
 
+/** What is wrong with the picture of a card (`panread.QualityCode`). */
+export type QualityCode = 'blurry' | 'glare' | 'too_small' | 'cut_off' | 'too_dark';
+
+/** A problem with the picture, with a message in plain words for the person holding the card. */
+export interface QualityFinding {
+  code: QualityCode;
+  message: string;
+}
+
 /** `panread`'s `PanCard.to_dict()` as returned by `POST /api/pan/extract`. */
 export interface PanResult extends PanFields {
   confidence: Partial<Record<PanFieldName, number | null>>;
   layout?: string | null;
   holder_type?: string | null;
   warnings: string[];
+  /** findings about the picture: a reason to take it again (empty when it is fine) */
+  quality?: QualityFinding[];
   [extra: string]: unknown;
 }
 
@@ -216,7 +227,10 @@ export interface CustomerLeft {
 export interface PanResultMessage {
   type: 'pan_result';
   result: PanResult;
+  /** the card as it was read: cut out, flat and upright */
   image_url: string;
+  /** the whole picture the card was read from */
+  original_url: string;
 }
 
 export type EmployeeServerMessage =

@@ -81,6 +81,7 @@ export function Desk({ socketUrl, onUnauthorized }: DeskProps) {
             customerName={state.room.customerName}
             result={state.panResult}
             imageUrl={state.imageUrl}
+            originalUrl={state.originalUrl}
             confirmed={state.panConfirmed}
           />
         </CallScreen>

@@ -43,6 +43,7 @@ export interface DeskState {
   room: RoomInfo | null;
   panResult: PanResult | null;
   imageUrl: string | null;
+  originalUrl: string | null;
   panConfirmed: PanFields | null;
   peerAway: boolean;
   notice: DeskNotice | null;
@@ -63,6 +64,7 @@ const INITIAL: DeskState = {
   room: null,
   panResult: null,
   imageUrl: null,
+  originalUrl: null,
   panConfirmed: null,
   peerAway: false,
   notice: null,
@@ -70,7 +72,15 @@ const INITIAL: DeskState = {
 };
 
 function clearedRoom(state: DeskState): DeskState {
-  return { ...state, room: null, panResult: null, imageUrl: null, panConfirmed: null, peerAway: false };
+  return {
+    ...state,
+    room: null,
+    panResult: null,
+    imageUrl: null,
+    originalUrl: null,
+    panConfirmed: null,
+    peerAway: false,
+  };
 }
 
 function deskReducer(state: DeskState, action: Action): DeskState {
@@ -132,7 +142,12 @@ function applyMessage(
       };
     }
     case 'pan_result':
-      return { ...state, panResult: message.result, imageUrl: message.image_url };
+      return {
+        ...state,
+        panResult: message.result,
+        imageUrl: message.image_url,
+        originalUrl: message.original_url,
+      };
     case 'pan_confirmed':
       return { ...state, panConfirmed: message.fields };
     case 'peer_reconnecting':

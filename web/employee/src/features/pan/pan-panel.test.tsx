@@ -28,6 +28,27 @@ describe('PanPanel', () => {
     expect(screen.getAllByText('Not confirmed yet')).toHaveLength(4);
   });
 
+  it('links the original photo and shows what is wrong with it', () => {
+    const withQuality: PanResult = {
+      ...RESULT,
+      quality: [{ code: 'blurry', message: 'The picture is blurred: take it again.' }],
+    };
+    render(
+      <PanPanel
+        customerName="Asha"
+        result={withQuality}
+        imageUrl="/api/pan/images/i1"
+        originalUrl="/api/pan/images/i1/original"
+        confirmed={null}
+      />,
+    );
+    expect(screen.getByRole('link', { name: 'Open the original photo' })).toHaveAttribute(
+      'href',
+      '/api/pan/images/i1/original',
+    );
+    expect(screen.getByTestId('pan-quality')).toHaveTextContent('The picture is blurred: take it again.');
+  });
+
   it('puts the confirmed values beside the OCR values and marks differences in words', () => {
     const confirmed = { pan: 'ABCPE1234F', name: 'Asha Rao', father_name: 'RAMESH K RAO', dob: '1990-01-31' };
     render(<PanPanel customerName="Asha" result={RESULT} imageUrl={null} confirmed={confirmed} />);

@@ -18,7 +18,10 @@ const LABELS: Record<PanFieldName, string> = {
 export interface PanPanelProps {
   customerName: string;
   result: PanResult | null;
+  /** the card as it was read (cut out, upright) */
   imageUrl: string | null;
+  /** the whole picture the customer sent */
+  originalUrl?: string | null;
   confirmed: PanFields | null;
 }
 
@@ -36,7 +39,7 @@ function show(value: string | null | undefined): string {
 }
 
 /** The customer's PAN card: the photo, each OCR field with its confidence, and what they confirmed. */
-export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanelProps) {
+export function PanPanel({ customerName, result, imageUrl, originalUrl = null, confirmed }: PanPanelProps) {
   // the server may have dropped the image to stay within its memory budget (410)
   const [failedUrl, setFailedUrl] = useState<string | null>(null);
   const imageMissing = imageUrl !== null && failedUrl === imageUrl;
@@ -59,6 +62,23 @@ export function PanPanel({ customerName, result, imageUrl, confirmed }: PanPanel
           />
           <span className="visually-hidden"> (opens full size in a new tab)</span>
         </a>
+      )}
+      {originalUrl && !imageMissing && (
+        <p className="pan-panel__original">
+          <a href={originalUrl} target="_blank" rel="noreferrer" data-testid="pan-original">
+            Open the original photo
+          </a>
+        </p>
+      )}
+      {result && (result.quality?.length ?? 0) > 0 && (
+        <div className="pan-panel__quality" role="status" data-testid="pan-quality">
+          <h3>Photo quality</h3>
+          <ul>
+            {result.quality?.map((finding) => (
+              <li key={finding.code}>{finding.message}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {imageMissing && (
         <p className="muted" role="status" data-testid="pan-image-missing">

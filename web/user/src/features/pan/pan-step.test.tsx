@@ -63,6 +63,45 @@ describe('PanStep', () => {
     expect(screen.getByText('Reading your card…')).toBeInTheDocument();
   });
 
+  it('says in plain words what is wrong with the photo and offers to retake it', async () => {
+    const result = {
+      pan: 'ABCPE1234F',
+      name: 'ASHA RAO',
+      father_name: 'RAMESH RAO',
+      dob: '1990-01-31',
+      confidence: { pan: 0.98, name: 0.95, father_name: 0.93, dob: 0.97 },
+      warnings: [],
+      quality: [{ code: 'glare' as const, message: 'A reflection hides part of the card.' }],
+    };
+    render(
+      <PanStep upload={upload({ status: 'done', result })} confirmed={null} confirmError={null} onConfirm={noop} />,
+    );
+    expect(screen.getByTestId('pan-quality')).toHaveTextContent('A reflection hides part of the card.');
+    const camera = screen.getByLabelText('Take a photo');
+    const opened = vi.fn();
+    camera.addEventListener('click', opened);
+    await userEvent.click(screen.getByRole('button', { name: 'Retake' }));
+    expect(opened).toHaveBeenCalled();
+    // the details read stay there to check
+    expect(screen.getByRole('form', { name: 'Check your PAN card details' })).toBeInTheDocument();
+  });
+
+  it('shows no retake notice for a good photo', () => {
+    const result = {
+      pan: 'ABCPE1234F',
+      name: 'ASHA RAO',
+      father_name: 'RAMESH RAO',
+      dob: '1990-01-31',
+      confidence: {},
+      warnings: [],
+      quality: [],
+    };
+    render(
+      <PanStep upload={upload({ status: 'done', result })} confirmed={null} confirmError={null} onConfirm={noop} />,
+    );
+    expect(screen.queryByRole('button', { name: 'Retake' })).not.toBeInTheDocument();
+  });
+
   it('explains an error and offers to try again when that can help', async () => {
     const state = upload({ status: 'error', error: 'Our card reader is busy right now.', canRetry: true });
     render(<PanStep upload={state} confirmed={null} confirmError={null} onConfirm={noop} />);

@@ -1,5 +1,5 @@
 import { Notice, useNow, type PanFields } from '@support/shared';
-import { useId, type ChangeEvent } from 'react';
+import { useId, useRef, type ChangeEvent } from 'react';
 import { PanForm } from './pan-form';
 import type { PanUpload } from './use-pan-upload';
 
@@ -15,6 +15,7 @@ export interface PanStepProps {
 /** Choose or photograph the PAN card, watch it upload, then check and confirm the details. */
 export function PanStep({ upload, confirmed, confirmError, onConfirm, compact = false }: PanStepProps) {
   const id = useId();
+  const camera = useRef<HTMLInputElement>(null);
   const busy = upload.status === 'uploading' || upload.status === 'reading';
   const now = useNow(1000, upload.retryAt !== null);
   const retryInS = upload.retryAt === null ? null : Math.max(0, Math.ceil((upload.retryAt - now) / 1000));
@@ -53,6 +54,7 @@ export function PanStep({ upload, confirmed, confirmError, onConfirm, compact = 
             type="file"
             accept="image/*"
             capture="environment"
+            ref={camera}
             onChange={onFile}
             disabled={busy}
             data-testid="pan-camera-input"
@@ -91,7 +93,21 @@ export function PanStep({ upload, confirmed, confirmError, onConfirm, compact = 
         </Notice>
       )}
 
-      {upload.result && upload.status !== 'uploading' && upload.status !== 'reading' && (
+      {upload.result && !busy && (upload.result.quality?.length ?? 0) > 0 && (
+        <Notice tone="warning" title="Your photo could be better">
+          <ul className="pan-step__quality" data-testid="pan-quality">
+            {upload.result.quality?.map((finding) => (
+              <li key={finding.code}>{finding.message}</li>
+            ))}
+          </ul>
+          <p className="muted">Check the details below, or take the photo again.</p>
+          <button type="button" className="button button--small" onClick={() => camera.current?.click()}>
+            Retake
+          </button>
+        </Notice>
+      )}
+
+      {upload.result && !busy && (
         <PanForm
           key={JSON.stringify(upload.result)}
           result={upload.result}
