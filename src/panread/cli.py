@@ -84,6 +84,8 @@ def _summary(source: str, card: PanCard, out: TextIO) -> None:
         print(f"  {label:<15}{value}  (confidence {field.confidence:.2f})", file=out)
     for warning in card.warnings:
         print(f"  warning: {warning}", file=out)
+    for finding in card.quality:
+        print(f"  picture: {finding.message} ({finding.code.value})", file=out)
 
 
 def _read_source(reader: PanReader, source: str) -> PanCard:
