@@ -110,11 +110,11 @@ class FakeCardReader:
         self.warm_s = warm_s
 
     def warm_up(self) -> None:
-        """Import panread and the preview's image code now, as a real reader loads its model
-        while warming, so that a job's deadline measures reading only."""
+        """Import panread, its fake engine and the preview's image code now, as a real reader
+        loads its model while warming, so that a job's deadline measures reading only."""
         import PIL.Image  # noqa: F401
 
-        import panread  # noqa: F401
+        import panread.testing  # noqa: F401  (it cuts the card images out)
 
         time.sleep(self.warm_s)
 
