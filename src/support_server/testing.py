@@ -84,15 +84,26 @@ FAKE_CROP = b"\xff\xd8\xff\xe0fake card crop"
 
 
 def _crop_of(source: bytes) -> bytes:
-    """The card in ``source`` as panread's pipeline cuts it out (its fake engine, no model),
-    or :data:`FAKE_CROP` when ``source`` is no decodable picture."""
-    from panread import PanReadError
-    from panread.testing import fake_reader
+    """The card in ``source`` cut out along the outline panread's locator finds (no OCR), or
+    :data:`FAKE_CROP` when ``source`` is no decodable picture or shows no card outline."""
+    import io
+
+    from PIL import Image
+
+    from panread import PanReadError, ReadLimits
+    from panread._image import load_image
+    from panread._locate import find_card, warp_card
 
     try:
-        return fake_reader().extract(source).image.to_jpeg()
+        picture = load_image(source, ReadLimits()).pixels
     except PanReadError:
         return FAKE_CROP
+    found = find_card(picture)
+    if found is None:
+        return FAKE_CROP
+    out = io.BytesIO()
+    Image.fromarray(warp_card(picture, found.quad)).save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 class FakeCardReader:
@@ -102,7 +113,7 @@ class FakeCardReader:
     starting with ``b"HANG"`` never finish (a stuck worker), bytes starting with
     ``b"NOCARD"`` raise ``NoCardFoundError``; ``b"NOTIMAGE"`` raises ``NotAnImageError``;
     ``b"CRASH"`` kills the worker process; anything else returns :data:`FAKE_CARD`, with the
-    card image cut out by panread's own pipeline (fake engine) from a real picture.
+    card cut out of a real picture along the outline panread's locator finds.
     """
 
     def __init__(self, *, slow_s: float = 1.0, warm_s: float = 0.0) -> None:
@@ -110,11 +121,11 @@ class FakeCardReader:
         self.warm_s = warm_s
 
     def warm_up(self) -> None:
-        """Import panread, its fake engine and the preview's image code now, as a real reader
-        loads its model while warming, so that a job's deadline measures reading only."""
+        """Import panread and the preview's image code now, as a real reader loads its model
+        while warming, so that a job's deadline measures reading only."""
         import PIL.Image  # noqa: F401
 
-        import panread.testing  # noqa: F401  (it cuts the card images out)
+        import panread  # noqa: F401
 
         time.sleep(self.warm_s)
 
