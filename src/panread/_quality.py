@@ -5,9 +5,10 @@ where that crop lies in the picture:
 
 - **blurry**: the variance of the Laplacian of the print, relative to its contrast, measured
   at the card's own resolution (an enlarged small crop is not called blurred for that);
-- **glare**: the share of the card's inside whose pixels are saturated white, on a card
-  that is not itself white: a reflection there hides letters (a white card, such as a
-  printed e-PAN, shows no glare this way and is never called glared);
+- **glare**: the share of the card's inside covered by solid patches of saturated white, on
+  a card that is not itself white: a reflection there hides letters (thin white print such
+  as a QR code's is not a patch; a white card, such as a printed e-PAN, shows no glare this
+  way and is never called glared);
 - **too_small**: the card's width in the decoded picture, in pixels, and as a share of the
   picture's long side (a card far from the camera);
 - **cut_off**: the card's outline touches the picture's edge on one to three sides (on all
@@ -40,8 +41,10 @@ class QualityThresholds:
 
     min_sharpness: float = 0.08
     """Variance of the Laplacian of the print over the variance of its grey levels."""
-    max_glare: float = 0.015
-    """Share of the card's inside that is saturated white."""
+    max_glare: float = 0.01
+    """Share of the card's inside covered by saturated white patches."""
+    glare_patch: float = 0.02
+    """A patch is at least this share of the card's width across (thinner white is print)."""
     saturated: int = 250
     """A pixel is saturated when every channel is at least this."""
     white_card: float = 240.0
@@ -121,6 +124,14 @@ def _print_mask(grey: np.ndarray) -> np.ndarray:
     return mask
 
 
+def _glare(inside: np.ndarray, thresholds: QualityThresholds) -> float:
+    """Share of ``inside`` covered by saturated patches at least ``glare_patch`` across."""
+    saturated = (inside.min(axis=2) >= thresholds.saturated).astype(np.uint8)
+    side = max(3, round(thresholds.glare_patch * inside.shape[1]))
+    patches = cv2.morphologyEx(saturated, cv2.MORPH_OPEN, np.ones((side, side), np.uint8))
+    return float(patches.mean())
+
+
 def measure(
     image: Image,
     outline: Quad,
@@ -156,7 +167,7 @@ def measure(
     brightness = float(np.median(grey))
     glare = 0.0
     if brightness <= thresholds.white_card:
-        glare = float((inside.min(axis=2) >= thresholds.saturated).mean())
+        glare = _glare(inside, thresholds)
     margin = thresholds.edge * max(picture_size)
     if found_by == "outline":
         cut = 1 <= _outline_at_edge(outline, picture_size, margin) <= 3
