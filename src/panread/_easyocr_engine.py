@@ -23,7 +23,7 @@ import numpy as np
 
 from ._engine import Image, Quad, TextBox
 from ._exceptions import ModelError
-from ._gaps import ink_gaps, insert_spaces
+from ._gaps import NEAR_GAP, ink_gaps, insert_spaces
 
 __all__ = ["MODEL_FILES", "EasyOcrEngine", "default_threads", "verify_weights"]
 
@@ -217,7 +217,7 @@ class EasyOcrEngine:
             results = _recognise_batch(model, [c for _, c in crops])
         for i, (_, crop), (text, conf, alts, centres) in zip(kept, crops, results, strict=True):
             # the recogniser leaves out spaces the print shows ('K RAMESH' read 'KRAMESH')
-            text, alts = insert_spaces(text, alts, centres, ink_gaps(crop))
+            text, alts = insert_spaces(text, alts, centres, ink_gaps(crop, NEAR_GAP))
             out[i] = TextBox(text=text, confidence=conf, box=boxes[i], alternatives=alts)
         return out
 

@@ -44,20 +44,24 @@ class Value:
 
 
 def unclear_letters(line: Line) -> int:
-    """How many letters of ``line`` had another letter (not the same in the other case) among
-    the recogniser's guesses at :attr:`Tuning.rival_letter` or more ('SIDDIQUL' with an 'I'
-    guessed for its last letter)."""
+    """How many letters of ``line`` had another letter (not the same in the other case), or a
+    space before them, among the recogniser's guesses at :attr:`Tuning.rival_letter` or more
+    ('SIDDIQUL' with an 'I' guessed for its last letter, 'MARNIVV' with a gap that may be a
+    space)."""
     alternatives = line.seg.alternatives
     if len(alternatives) != len(line.text):
         return 0
     count = 0
     for ch, guesses in zip(line.text, alternatives, strict=True):
-        if ch.isalpha() and any(
-            alt.isalpha() and alt.upper() != ch.upper() and p >= TUNING.rival_letter
-            for alt, p in guesses
-        ):
+        if ch.isalpha() and any(_rival(ch, alt) and p >= TUNING.rival_letter for alt, p in guesses):
             count += 1
     return count
+
+
+def _rival(ch: str, alt: str) -> bool:
+    """Whether the guess ``alt`` would change the letter ``ch``: a space before it, or another
+    letter (not the same in the other case)."""
+    return alt == " " or (alt.isalpha() and alt.upper() != ch.upper())
 
 
 def values_below(label: Line, lines: Lines, taken: Collection[Line]) -> list[Line]:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from panread._gaps import ink_gaps, insert_spaces
+from panread._gaps import SPACE_GUESS, WORD_GAP, Gap, ink_gaps, insert_spaces
 from panread.testing._fonts import FontBook
 
 FONTS = [("arimo", "regular"), ("arimo", "bold"), ("pt_sans", "regular"), ("plex_mono", "bold")]
@@ -37,7 +37,7 @@ def test_a_space_goes_where_a_gap_lies_between_two_characters() -> None:
     """'KRAMESH' with a gap between the K and the R reads 'K RAMESH', guesses kept aligned."""
     alts = tuple(((c, 0.9),) for c in "KRAMESH")
     centres = (20.0, 70.0, 100.0, 130.0, 160.0, 190.0, 220.0)
-    text, new_alts = insert_spaces("KRAMESH", alts, centres, [(35, 55)])
+    text, new_alts = insert_spaces("KRAMESH", alts, centres, [Gap(35, 55, WORD_GAP)])
     assert text == "K RAMESH"
     assert new_alts[1] == ((" ", 1.0),)
     assert new_alts[2] == (("R", 0.9),)
@@ -46,5 +46,18 @@ def test_a_space_goes_where_a_gap_lies_between_two_characters() -> None:
 def test_a_gap_beside_a_space_read_adds_nothing() -> None:
     """A gap the recogniser already read as a space is not doubled."""
     alts = tuple(((c, 0.9),) for c in "K RAM")
-    text, _ = insert_spaces("K RAM", alts, (20.0, 45.0, 70.0, 100.0, 130.0), [(35, 55)])
+    text, _ = insert_spaces(
+        "K RAM", alts, (20.0, 45.0, 70.0, 100.0, 130.0), [Gap(35, 55, WORD_GAP)]
+    )
     assert text == "K RAM"
+
+
+def test_a_gap_that_may_be_a_space_is_a_guess_not_a_space() -> None:
+    """A gap narrower than a sure word gap leaves 'MARNIVV' as read, with a space guessed
+    before the V that follows it."""
+    alts = tuple(((c, 0.9),) for c in "MARNIVV")
+    centres = (10.0, 40.0, 70.0, 100.0, 125.0, 160.0, 190.0)
+    text, new_alts = insert_spaces("MARNIVV", alts, centres, [Gap(135, 148, 0.26)])
+    assert text == "MARNIVV"
+    assert new_alts[5] == (("V", 0.9), (" ", SPACE_GUESS))
+    assert new_alts[4] == (("I", 0.9),)
