@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image as PILImage
 
+from ._calibration import calibrated_card
 from ._engine import Image, Quad
 from ._pipeline import CardRead
 from ._portrait import Box, find_photo
@@ -78,7 +79,7 @@ def build_extraction(read: CardRead, picture: Image) -> Extraction:
         text_at_border=read.text_at_border,
     )
     card = dataclasses.replace(
-        read.card,
+        calibrated_card(read.card),
         warnings=read.card.warnings + _missing_warnings(read.card),
         quality=assess_quality(measures),
     )

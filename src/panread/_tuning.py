@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TUNING", "Tuning"]
+__all__ = ["CALIBRATION", "TUNING", "Calibration", "Tuning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +114,17 @@ class Tuning:
 
 
 TUNING = Tuning()
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Per kind of field, the confidence (as the parser gives it) that is reported as 0.9:
+    just above every wrong reading of that kind in development (``benchmarks/calibrate.py``
+    measures them; see :mod:`panread._calibration`). 0 leaves a kind as the parser gives it."""
+
+    pan: float = 0.0
+    name: float = 0.0
+    date: float = 0.0
+
+
+CALIBRATION = Calibration()
