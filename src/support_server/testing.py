@@ -84,8 +84,9 @@ FAKE_CROP = b"\xff\xd8\xff\xe0fake card crop"
 
 
 def _crop_of(source: bytes) -> bytes:
-    """The card in ``source`` cut out along the outline panread's locator finds (no OCR), or
-    :data:`FAKE_CROP` when ``source`` is no decodable picture or shows no card outline."""
+    """The card in ``source`` cut out along the outline panread's locator finds (no OCR), the
+    whole picture when it shows no outline (panread reads it as the card), or
+    :data:`FAKE_CROP` when ``source`` is no decodable picture."""
     import io
 
     from PIL import Image
@@ -99,10 +100,9 @@ def _crop_of(source: bytes) -> bytes:
     except PanReadError:
         return FAKE_CROP
     found = find_card(picture)
-    if found is None:
-        return FAKE_CROP
+    card = picture if found is None else warp_card(picture, found.quad)
     out = io.BytesIO()
-    Image.fromarray(warp_card(picture, found.quad)).save(out, "JPEG", quality=85)
+    Image.fromarray(card).save(out, "JPEG", quality=85)
     return out.getvalue()
 
 
