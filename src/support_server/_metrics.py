@@ -74,6 +74,12 @@ class DeskMetrics:
             ["direction", "role"],
             registry=r,
         )
+        self._message_counts = {
+            (direction, role): self._messages.labels(direction, role)
+            for direction in ("in", "out")
+            for role in ("customer", "employee")
+        }
+        """Each message counts here, so the labelled counters are looked up once."""
         self._errors = Counter(
             "support_errors",
             "Errors answered to clients, by code and transport (http, ws).",
@@ -82,10 +88,10 @@ class DeskMetrics:
         )
 
     def message_in(self, role: str) -> None:
-        self._messages.labels("in", role).inc()
+        self._message_counts["in", role].inc()
 
     def message_out(self, role: str) -> None:
-        self._messages.labels("out", role).inc()
+        self._message_counts["out", role].inc()
 
     def error(self, code: str, transport: str) -> None:
         self._errors.labels(code, transport).inc()

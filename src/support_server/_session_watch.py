@@ -3,9 +3,10 @@
 An employee socket is opened with a login token. The login can end while the socket is open:
 a logout here (ended at once), or elsewhere, such as ``support-server employee remove`` or
 ``employee passwd`` run in another process, or the session's expiry. :class:`SessionWatch`
-keeps each employee socket's token and re-checks it before every message the employee sends;
-:meth:`SessionWatch.sweep`, run every ``SUPPORT_SESSION_CHECK_S``, re-checks all of them. A
-socket whose login has ended gets an ``unauthorized`` error and is closed with ``4401``.
+keeps each employee socket's token and re-checks it before every message the employee sends
+but ``signal`` (relayed only within the call); :meth:`SessionWatch.sweep`, run every
+``SUPPORT_SESSION_CHECK_S``, re-checks all of them. A socket whose login has ended gets an
+``unauthorized`` error and is closed with ``4401``.
 """
 
 from __future__ import annotations
