@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from ._outbound import Delivery
+from ._outbound import Delivery, Message
 from ._state import Dropped
 
 __all__ = ["Cluster"]
@@ -27,6 +27,12 @@ class Cluster(Protocol):
 
     async def publish(self, deliveries: list[Delivery]) -> None:
         """Send messages to members whose sockets are on other processes."""
+        ...
+
+    async def relay(self, member_id: str, message: Message) -> tuple[str, bool]:
+        """Send ``message`` to the other member of ``member_id``'s room if that member's
+        socket is on another process, in one step; return ``(peer, on this process)``
+        (``not_in_room`` if there is no room)."""
         ...
 
     async def broadcast(self, event: dict[str, Any]) -> None:

@@ -283,10 +283,18 @@ class Desk:
     # ------------------------------------------------------------------ both
 
     async def signal(self, member_id: str, data: Message) -> Outcome:
-        """Relay a WebRTC signal to the other member of the room."""
+        """Relay a WebRTC signal to the other member of the room (with a cluster, the lookup
+        of the peer and the hand-over to its process are one step)."""
+        message = out.signal(data)
         outcome = Outcome()
-        outcome.send(await self.state.peer(member_id), out.signal(data))
-        return await self.apply(outcome)
+        if self.cluster is None:
+            outcome.send(await self.state.peer(member_id), message)
+            return await self.apply(outcome)
+        peer, here = await self.cluster.relay(member_id, message)
+        outcome.send(peer, message)
+        if here:
+            self.sockets.deliver(outcome.deliveries)
+        return outcome
 
     async def disconnect(self, member_id: str) -> Outcome:
         """A member's socket went away without ``leave``: the grace period starts."""

@@ -25,11 +25,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from ._logging import LOGGER_NAME, log_event
-from ._outbound import Delivery, dumps
+from ._outbound import Delivery, Message, dumps
 from ._redis_lua import SCRIPTS
 from ._redis_pubsub import subscribe_forever
 from ._redis_state import RedisState
-from ._state import Dropped, StateUnavailable
+from ._state import SIGNAL_NEEDS_ROOM, Dropped, StateUnavailable, refusal
 
 __all__ = ["HEARTBEAT_TTL_S", "RedisCluster"]
 
@@ -53,6 +53,7 @@ class RedisCluster:
         self._all = state.key("all")
         self._listener: asyncio.Task[None] | None = None
         self._route = client.register_script(SCRIPTS["route"])
+        self._relay = client.register_script(SCRIPTS["relay"])
 
     async def start(self, handler: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         async def decoded(data: bytes) -> None:
@@ -82,6 +83,18 @@ class RedisCluster:
             await self._route(args=args)
         except RedisError as exc:
             raise StateUnavailable() from exc
+
+    async def relay(self, member_id: str, message: Message) -> tuple[str, bool]:
+        try:
+            raw = await self._relay(
+                args=[self.state.prefix, member_id, self.proc_id, dumps(message)]
+            )
+        except RedisError as exc:
+            raise StateUnavailable() from exc
+        result = json.loads(raw)
+        if "err" in result:
+            raise refusal(result["err"], SIGNAL_NEEDS_ROOM)
+        return result["peer"], bool(result["here"])
 
     async def broadcast(self, event: dict[str, Any]) -> None:
         try:

@@ -326,6 +326,25 @@ end
 return 0
 """
 
+_RELAY = r"""
+-- a signal from ARGV[2] to the other member of its room: published to the process holding that
+-- member's socket unless it is ARGV[3] (the caller delivers it itself)
+local id, proc, text = ARGV[2], ARGV[3], ARGV[4]
+local k = member_key(id)
+local rid = nil
+if k then rid = redis.call('HGET', k, 'room') end
+if not rid then return cjson.encode({err = 'not_in_room'}) end
+local peer = peer_in(rid, id)
+local pk = member_key(peer)
+local holder = nil
+if pk then holder = redis.call('HGET', pk, 'holder') end
+if holder and holder ~= proc then
+  redis.call('PUBLISH', P .. 'proc:' .. holder, cjson.encode({to = peer, text = text}))
+  return cjson.encode({peer = peer, here = false})
+end
+return cjson.encode({peer = peer, here = true})
+"""
+
 SCRIPTS = {
     name: f"local QUEUE_LOG = {QUEUE_LOG}" + _COMMON + body
     for name, body in {
@@ -343,6 +362,7 @@ SCRIPTS = {
         "reap": _REAP,
         "snapshot": _SNAPSHOT,
         "route": _ROUTE,
+        "relay": _RELAY,
     }.items()
 }
 """Each command's script, with the shared helpers in front."""

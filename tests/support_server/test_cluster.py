@@ -110,6 +110,22 @@ async def test_signals_cross_processes(pair_of_servers: tuple[Live, Live]) -> No
     assert (await employee.expect("signal"))["data"] == CANDIDATE
 
 
+async def test_signals_within_one_process_of_a_cluster(
+    pair_of_servers: tuple[Live, Live],
+) -> None:
+    """Members of a room on the same process relay through it; a member without a room is
+    refused with ``not_in_room``."""
+    a, _ = pair_of_servers
+    alone = await a.customer("Alone")
+    customer, employee, _ = await cross_pair(a, a)
+    await employee.send({"type": "signal", "data": OFFER})
+    assert (await customer.expect("signal", skip=()))["data"] == OFFER
+    await customer.send({"type": "signal", "data": ANSWER})
+    assert (await employee.expect("signal"))["data"] == ANSWER
+    await alone.send({"type": "signal", "data": CANDIDATE})
+    assert (await alone.expect_error("not_in_room"))["request"] == "signal"
+
+
 async def test_pan_upload_on_a_reaches_the_employee_on_b(
     pair_of_servers: tuple[Live, Live],
 ) -> None:
