@@ -11,8 +11,10 @@ The queue reaches this process's members without any message whose size grows wi
 queue on every change: an employee gets a ``queue`` snapshot on connect (and when they ask),
 then the numbered changes the live state announces, batched into one ``queue_changes`` at most
 every ``CHANGES_FLUSH_S`` (less often with many employees here). A waiting customer gets
-``queue_position`` at most once per ``POSITION_INTERVAL_S``, and only when their position or
-estimate changed (or only the number waiting did, at most once per ``WAITING_REFRESH_S``).
+``queue_position`` only when their position or estimate changed, at most once per
+``POSITION_INTERVAL_S`` near the front and less often further back (place ``p`` at most every
+``p * POSITION_INTERVAL_PER_PLACE_S``), or when only the number waiting changed, at most once per
+``WAITING_REFRESH_S``: a long queue costs a bounded number of messages a second.
 With ``auto_flush`` off, only :meth:`Desk.take_queue_changes` and :meth:`Desk.position_updates`
 take them, as tests that look at each batch want.
 """
@@ -61,17 +63,19 @@ __all__ = [
 CHANGES_FLUSH_S = 0.02
 """Minimum interval between two ``queue_changes`` broadcasts; a burst shares one."""
 CHANGES_FLUSH_MAX_S = 0.2
-CHANGES_FRAMES_PER_S = 10_000
+CHANGES_FRAMES_PER_S = 5_000
 """Broadcasts are spaced so that they send about this many frames a second at most: with many
 employees on this process, each broadcast carries more changes (up to ``CHANGES_FLUSH_MAX_S``)."""
 POSITION_INTERVAL_S = 1.0
-"""A waiting customer gets at most one ``queue_position`` update per this many seconds."""
+"""A waiting customer near the front gets at most one ``queue_position`` a second ..."""
+POSITION_INTERVAL_PER_PLACE_S = 0.01
+"""... and one at place ``p`` at most every ``p`` times this (place 1000: every 10 s)."""
 WAITING_REFRESH_S = 10.0
 """A change of only the number of people waiting is sent at most this often."""
-SEND_CHUNK = 500
+SEND_CHUNK = 50
+"""Position updates are queued this many at a time, letting other work run in between."""
 SENT_CHANGES_KEPT = 1000
 """The last changes sent are kept to follow a snapshot that was read before them."""
-"""Position updates are queued this many at a time, letting other work run in between."""
 
 
 class IceServers(Protocol):
@@ -393,27 +397,29 @@ class Desk:
         return outcome
 
     async def position_updates(self) -> list[Delivery]:
-        """The ``queue_position`` updates due to the waiting customers connected here: those
-        whose position or estimate changed since their last one, or only the number waiting,
-        ``WAITING_REFRESH_S`` after their last one. Marks them as sent."""
+        """The ``queue_position`` updates due to the waiting customers connected here (see the
+        module's docstring for when one is due). Marks them as sent; the ones not due yet are
+        looked at again when the first of them is."""
         now = self.clock()
         positions = await self.state.positions(self.sockets.customers())
         deliveries: list[Delivery] = []
         kept: dict[str, _SentPosition] = {}
-        refresh_later = False
+        next_due: float | None = None
         for customer_id, position in positions.items():
             message = _position_message(position)
             last = self._positions_sent.get(customer_id)
-            if last is None or last.due(message, now):
+            due = None if last is None else last.due_at(message)
+            if last is None or (due is not None and due <= now):
                 deliveries.append(Delivery(customer_id, message))
                 kept[customer_id] = _SentPosition(message, now)
             else:
                 kept[customer_id] = last
-                refresh_later = refresh_later or last.message != message
+                if due is not None:
+                    next_due = due if next_due is None else min(next_due, due)
         self._positions_sent = kept
-        if refresh_later and self._waiting_refresh is None:
+        if next_due is not None and self._waiting_refresh is None:
             self._waiting_refresh = asyncio.get_running_loop().call_later(
-                WAITING_REFRESH_S, self._refresh_waiting
+                max(POSITION_INTERVAL_S, next_due - now), self._refresh_waiting
             )
         return deliveries
 
@@ -632,12 +638,16 @@ class _SentPosition:
     message: Message
     at: float
 
-    def due(self, current: Message, now: float) -> bool:
-        """Whether ``current`` must be sent: position or estimate changed, or only the number
-        waiting did and the last one is ``WAITING_REFRESH_S`` old."""
+    def due_at(self, current: Message) -> float | None:
+        """When ``current`` is to be sent (desk clock; ``None``: it is what was sent): its
+        place's interval after the last one if the position or estimate changed, else
+        ``WAITING_REFRESH_S`` after it if only the number waiting did."""
         if any(current[k] != self.message[k] for k in ("position", "estimated_wait_s")):
-            return True
-        return current["waiting"] != self.message["waiting"] and now - self.at >= WAITING_REFRESH_S
+            place: int = current["position"]
+            return self.at + max(POSITION_INTERVAL_S, place * POSITION_INTERVAL_PER_PLACE_S)
+        if current["waiting"] != self.message["waiting"]:
+            return self.at + WAITING_REFRESH_S
+        return None
 
 
 def _log_result_shown(employee_id: str, customer_id: str) -> None:

@@ -23,6 +23,7 @@ from support_server import (
     QueueOp,
     WaitChanged,
 )
+from support_server import _desk as desk_module
 from support_server._cluster import Cluster
 from support_server._connections import Connection, Sockets
 from support_server._desk import WAITING_REFRESH_S
@@ -143,6 +144,22 @@ async def test_positions_are_sent_only_when_they_change(hub: Harness) -> None:
     hub.clock.now = 2 + WAITING_REFRESH_S
     refreshed = {d.to: d.message["waiting"] for d in await hub.position_updates()}
     assert refreshed == {b: 3, c: 3}
+
+
+async def test_positions_further_back_are_sent_less_often(
+    hub: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new place ``p`` waits ``p * POSITION_INTERVAL_PER_PLACE_S`` after the customer's last
+    update (at least a second): a long queue's far end is told less often than its front."""
+    monkeypatch.setattr(desk_module, "POSITION_INTERVAL_PER_PLACE_S", 1.0)
+    await hub.employee_connect("e_1", "P", 0)
+    a, b, c, d = [await join(hub, name) for name in "ABCD"]
+    await hub.pick("e_1", a, 1)
+    told: list[dict[str, int]] = []
+    for now in (1, 2, 3):
+        hub.clock.now = now
+        told.append({u.to: u.message["position"] for u in await hub.position_updates()})
+    assert told == [{b: 1}, {c: 2}, {d: 3}]
 
 
 async def test_live_state_announces_changes_and_wait_changes(hub: Harness) -> None:
