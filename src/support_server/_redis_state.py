@@ -334,21 +334,23 @@ class RedisState:
         return Position(rank + 1, waiting, await self.wait_per_position())
 
     async def positions(self, customer_ids: Collection[str]) -> dict[str, Position]:
-        ids = list(customer_ids)
-        if not ids:
+        # The whole queue in one reply: thousands of ZRANKs would cost far more to encode and
+        # parse here than the ids do.
+        wanted = set(customer_ids)
+        if not wanted:
             return {}
         async with self.client.pipeline(transaction=True) as pipe:
-            for cid in ids:
-                pipe.zrank(self.key("queue"), cid)
-            pipe.zcard(self.key("queue"))
+            pipe.zrange(self.key("queue"), 0, -1)
             pipe.lrange(self.key("handling"), 0, -1)
             pipe.scard(self.key("online"))
-            *ranks, waiting, handling, online = await self._redis(pipe.execute())
+            queue, handling, online = await self._redis(pipe.execute())
         per_position = self._per_position(handling, online)
+        waiting = len(queue)
+        places = (_text(cid) for cid in queue)
         return {
-            cid: Position(rank + 1, waiting, per_position)
-            for cid, rank in zip(ids, ranks, strict=True)
-            if rank is not None
+            cid: Position(index + 1, waiting, per_position)
+            for index, cid in enumerate(places)
+            if cid in wanted
         }
 
     async def next_expiry(self) -> float | None:
