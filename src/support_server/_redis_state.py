@@ -328,10 +328,12 @@ class RedisState:
         async with self.client.pipeline(transaction=True) as pipe:
             pipe.zrank(self.key("queue"), customer_id)
             pipe.zcard(self.key("queue"))
-            rank, waiting = await self._redis(pipe.execute())
+            pipe.lrange(self.key("handling"), 0, -1)
+            pipe.scard(self.key("online"))
+            rank, waiting, handling, online = await self._redis(pipe.execute())
         if rank is None:
             return None
-        return Position(rank + 1, waiting, await self.wait_per_position())
+        return Position(rank + 1, waiting, self._per_position(handling, online))
 
     async def positions(self, customer_ids: Collection[str]) -> dict[str, Position]:
         # The whole queue in one reply: thousands of ZRANKs would cost far more to encode and
