@@ -11,6 +11,7 @@ what is above it to (0.9, 1.0], so order within a kind is kept.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import TypeVar
 
 from ._tuning import CALIBRATION
@@ -21,7 +22,7 @@ __all__ = ["SURE", "calibrated", "calibrated_card"]
 SURE = 0.9
 """A field at this confidence or more is, as far as development showed, right."""
 
-T = TypeVar("T")
+T = TypeVar("T", str, dt.date)
 
 
 def calibrated(confidence: float, knee: float) -> float:
