@@ -18,6 +18,7 @@ import numpy as np
 
 from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
+from ._initials import with_initials
 from ._locate import CardQuad, find_card, order_quad, warp_card
 from ._parse import card_evidence, parse_text_boxes
 from ._reread import reread_fields
@@ -51,6 +52,8 @@ the picture itself."""
 WIDEN = 0.05
 """Share of the card's size added on every side when its outline cut lines of text off."""
 _GOOD_EVIDENCE = 10.0
+_SURE_INITIALS = 0.8
+"""Initials another reading shows are believed from a name it read at least this surely."""
 
 
 def _fit_width(img: Image) -> Image:
@@ -368,7 +371,10 @@ class CardRead:
     """The crop was found as a block of text, and text touches the picture's edge."""
 
 
-def _result(reading: _Reading, card: PanCard) -> CardRead:
+def _result(reading: _Reading, card: PanCard, seen: list[_Reading]) -> CardRead:
+    """``card`` as read from ``reading``, with initials other readings showed (``seen``)."""
+    others = (r.card for r in seen if r.card is not None and r is not reading)
+    card = with_initials(card, others, _SURE_INITIALS)
     crop = reading.crop
     return CardRead(
         card, reading.image, reading.boxes, crop.outline, crop.found_by, crop.text_at_border
@@ -397,10 +403,12 @@ def read_card(
         )
         crops.append(outline)
     best: _Reading | None = None
+    seen: list[_Reading] = []
     for crop in crops:  # may grow while it runs (a widened outline)
         for reading in _readings(crop, engine, timings):
+            seen.append(reading)
             if (done := reading.complete_card) is not None:
-                return _result(reading, done)
+                return _result(reading, done, seen)
             best = _better(best, reading)
             if crop.found_by == "outline" and reading.card is not None and not reading.uncut:
                 # the outline was found inside the card and cut lines off: read the card cut
@@ -418,17 +426,19 @@ def read_card(
             block = _text_block(rgb, engine, timings, side)
             if block is not None:
                 for reading in _readings(block, engine, timings):
+                    seen.append(reading)
                     if (done := reading.complete_card) is not None:
-                        return _result(reading, done)
+                        return _result(reading, done, seen)
                     best = _better(best, reading)
             if best is not None and best.card is not None:
                 break  # the larger copy is for text too small to be found in the small one
     if (best is None or best.card is None) and not tight:
         # last resort before giving up: the whole picture, read as it is
         for reading in _readings(_whole(rgb), engine, timings):
+            seen.append(reading)
             best = _better(best, reading)
     if best is None or not best.boxes:
         raise NoCardFoundError("No PAN card found in the image: no text could be detected.")
     if best.card is None:
-        return _result(best, parse_text_boxes(best.boxes))  # raises NoCardFoundError: why
-    return _result(best, best.card)
+        return _result(best, parse_text_boxes(best.boxes), seen)  # raises NoCardFoundError
+    return _result(best, best.card, seen)

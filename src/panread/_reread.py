@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from ._dates import find_dates
 from ._engine import Image, OcrEngine, Quad, TextBox
+from ._initials import splits_initials
 from ._pan_candidates import find_pan_candidates
 
 __all__ = ["reread_fields"]
@@ -140,35 +141,11 @@ def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
 
 
 def _initials_split(chosen: TextBox, readings: list[TextBox]) -> TextBox | None:
-    """A reading with the same letters as ``chosen`` that shows initials it ran together.
-
-    The recogniser leaves out the space after an initial far more often than it invents one
-    (``HARPREET A C`` read ``HARPREET AC``), so a padded crop that reads the same letters with
-    single letters split off is believed.
-    """
-    words = chosen.text.split()
+    """A reading of the same letters as ``chosen`` with initials split off, if any."""
     for again in readings:
-        split = again.text.split()
-        if (
-            len(split) > len(words)
-            and _name_shaped(again.text)
-            and "".join(split) == "".join(words)
-            and _splits_off_initials(words, split)
-        ):
+        if _name_shaped(again.text) and splits_initials(chosen.text, again.text):
             return again
     return None
-
-
-def _splits_off_initials(words: list[str], split: list[str]) -> bool:
-    """Whether ``split`` is ``words`` with some words cut into single letters and a rest."""
-    rest = list(split)
-    for word in words:
-        pieces: list[str] = []
-        while rest and len("".join(pieces)) < len(word):
-            pieces.append(rest.pop(0))
-        if "".join(pieces) != word or sum(len(p) > 1 for p in pieces) > 1:
-            return False
-    return not rest
 
 
 _Pick = Callable[[TextBox, list[TextBox]], TextBox | None]
