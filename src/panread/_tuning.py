@@ -120,11 +120,15 @@ TUNING = Tuning()
 class Calibration:
     """Per kind of field, the confidence (as the parser gives it) that is reported as 0.9:
     just above every wrong reading of that kind in development (``benchmarks/calibrate.py``
-    measures them; see :mod:`panread._calibration`). 0 leaves a kind as the parser gives it."""
+    measures them; see :mod:`panread._calibration`). 0 leaves a kind as the parser gives it.
 
-    pan: float = 0.0
-    name: float = 0.0
-    date: float = 0.0
+    Measured 2026-11-29 on rendered seed 2024 (120 cards) and the development real cards:
+    the surest wrong PAN was read at 0.79, name at 0.85 (initials run together), date at 0.67
+    (a year's digit misread)."""
+
+    pan: float = 0.8
+    name: float = 0.86
+    date: float = 0.68
 
 
 CALIBRATION = Calibration()
