@@ -44,16 +44,9 @@ def collect_frames(
             task.add_done_callback(tasks.discard)
 
 
-async def test_aiortc_peers_exchange_video_through_signaling(live: Live) -> None:
-    """An aiortc employee offers, an aiortc customer answers, and frames flow both ways."""
-    customer = Client(await live.raw_socket("/ws/customer"))
-    await customer.send({"type": "join", "name": "Video Customer"})
-    welcome = await customer.expect("welcome")
-    employee = await live.employee()
-    await employee.send({"type": "pick", "customer_id": welcome["customer_id"]})
-    await employee.expect("paired")
-    await customer.expect("paired")
-
+async def video_call(employee: Client, customer: Client) -> None:
+    """An aiortc employee offers, an aiortc customer answers through ``employee`` and
+    ``customer``'s signaling sockets (already paired), and frames flow both ways."""
     loop = asyncio.get_running_loop()
     employee_got: asyncio.Future[int] = loop.create_future()
     customer_got: asyncio.Future[int] = loop.create_future()
@@ -66,18 +59,15 @@ async def test_aiortc_peers_exchange_video_through_signaling(live: Live) -> None
         employee_pc.addTrack(VideoStreamTrack())
         await employee_pc.setLocalDescription(await employee_pc.createOffer())
         await employee.send({"type": "signal", "data": description(employee_pc)})
-
         offer = (await customer.expect("signal"))["data"]["description"]
         assert offer["type"] == "offer"
         await customer_pc.setRemoteDescription(RTCSessionDescription(**offer))
         customer_pc.addTrack(VideoStreamTrack())
         await customer_pc.setLocalDescription(await customer_pc.createAnswer())
         await customer.send({"type": "signal", "data": description(customer_pc)})
-
         answer = (await employee.expect("signal"))["data"]["description"]
         assert answer["type"] == "answer"
         await employee_pc.setRemoteDescription(RTCSessionDescription(**answer))
-
         got = await asyncio.wait_for(asyncio.gather(employee_got, customer_got), timeout=60)
         assert list(got) == [FRAMES, FRAMES]
         assert employee_pc.connectionState == "connected"
@@ -85,3 +75,16 @@ async def test_aiortc_peers_exchange_video_through_signaling(live: Live) -> None
     finally:
         await employee_pc.close()
         await customer_pc.close()
+
+
+async def test_aiortc_peers_exchange_video_through_signaling(live: Live) -> None:
+    """An aiortc employee offers, an aiortc customer answers, and frames flow both ways."""
+    customer = Client(await live.raw_socket("/ws/customer"))
+    await customer.send({"type": "join", "name": "Video Customer"})
+    welcome = await customer.expect("welcome")
+    employee = await live.employee()
+    await employee.send({"type": "pick", "customer_id": welcome["customer_id"]})
+    await employee.expect("paired")
+    await customer.expect("paired")
+
+    await video_call(employee, customer)

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
 from live_server import Client
 from server_process import ServerProcess, server_env
-from test_aiortc import FRAMES, collect_frames, description
+from test_aiortc import video_call
 from test_signaling import closed_with
 from websockets.exceptions import ConnectionClosed
 
@@ -164,32 +163,7 @@ async def test_aiortc_call_through_two_processes(
     await employee.expect("paired")
     await customer.expect("paired")
 
-    loop = asyncio.get_running_loop()
-    employee_got: asyncio.Future[int] = loop.create_future()
-    customer_got: asyncio.Future[int] = loop.create_future()
-    employee_pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    customer_pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-    try:
-        tasks: set[asyncio.Task[None]] = set()
-        collect_frames(employee_pc, employee_got, tasks)
-        collect_frames(customer_pc, customer_got, tasks)
-        employee_pc.addTrack(VideoStreamTrack())
-        await employee_pc.setLocalDescription(await employee_pc.createOffer())
-        await employee.send({"type": "signal", "data": description(employee_pc)})
-        offer = (await customer.expect("signal"))["data"]["description"]
-        await customer_pc.setRemoteDescription(RTCSessionDescription(**offer))
-        customer_pc.addTrack(VideoStreamTrack())
-        await customer_pc.setLocalDescription(await customer_pc.createAnswer())
-        await customer.send({"type": "signal", "data": description(customer_pc)})
-        answer = (await employee.expect("signal"))["data"]["description"]
-        await employee_pc.setRemoteDescription(RTCSessionDescription(**answer))
-        got = await asyncio.wait_for(asyncio.gather(employee_got, customer_got), timeout=60)
-        assert list(got) == [FRAMES, FRAMES]
-        assert employee_pc.connectionState == "connected"
-        assert customer_pc.connectionState == "connected"
-    finally:
-        await employee_pc.close()
-        await customer_pc.close()
+    await video_call(employee, customer)
 
 
 async def test_a_killed_process_does_not_hold_an_address_budget(tmp_path: Path) -> None:
