@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from live_server import PASSWORD, Client, Live, ServerFactory
-from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with
+from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with, race_to_pick
 
 from support_server._redis_limits import RedisAddressLimits, RedisLoginThrottle
 from support_server._redis_state import connect_redis
@@ -71,14 +71,7 @@ async def test_pick_race_across_processes_has_one_winner(
     two = await b.employee("login.two")
     for e in (one, two):
         await e.expect_queue(lambda q: q.ids == [cid])
-    pick = json.dumps({"type": "pick", "customer_id": cid})
-    await asyncio.gather(one.ws.send(pick), two.ws.send(pick))
-    outcomes = []
-    for e in (one, two):
-        message = await e.recv()
-        while message["type"] in ("queue", "queue_changes"):
-            message = await e.recv()
-        outcomes.append(message)
+    outcomes = await race_to_pick(cid, one, two)
     assert sorted(m["type"] for m in outcomes) == ["error", "paired"]
     [error] = [m for m in outcomes if m["type"] == "error"]
     assert error["code"] == "already_taken"

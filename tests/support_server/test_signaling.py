@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import websockets
-from live_server import Client, Live, ServerFactory, make_settings
+from live_server import Client, Live, Message, ServerFactory, make_settings
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from support_server import create_app
@@ -118,6 +118,19 @@ async def test_signal_outside_a_room_is_an_error(live: Live) -> None:
     await customer.expect("pong")
 
 
+async def race_to_pick(customer_id: str, *employees: Client) -> list[Message]:
+    """Each employee's answer to a ``pick`` of ``customer_id`` sent by all at once."""
+    pick = json.dumps({"type": "pick", "customer_id": customer_id})
+    await asyncio.gather(*(e.ws.send(pick) for e in employees))
+    answers = []
+    for e in employees:
+        message = await e.recv()
+        while message["type"] in ("queue", "queue_changes"):
+            message = await e.recv()
+        answers.append(message)
+    return answers
+
+
 async def test_two_employees_racing_for_one_customer(live: Live) -> None:
     """Two simultaneous picks: exactly one is paired, the other gets already_taken."""
     customer = await live.customer()
@@ -126,14 +139,7 @@ async def test_two_employees_racing_for_one_customer(live: Live) -> None:
     two = await live.employee("two")
     for e in (one, two):
         await e.expect_queue(lambda q: len(q.customers) == 1)
-    pick = json.dumps({"type": "pick", "customer_id": cid})
-    await asyncio.gather(one.ws.send(pick), two.ws.send(pick))
-    results = []
-    for e in (one, two):
-        message = await e.recv()
-        while message["type"] in ("queue", "queue_changes"):
-            message = await e.recv()
-        results.append(message)
+    results = await race_to_pick(cid, one, two)
     kinds = sorted(m["type"] for m in results)
     assert kinds == ["error", "paired"]
     [error] = [m for m in results if m["type"] == "error"]
