@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import FIELDS, SampleFiles, flush_print, machine_line, pct, table
 from panread import PanReader, PanReadError
+from panread._calibration import SURE
 from panread.testing import DEGRADATIONS, LAYOUTS, evaluation_set
 
 # Targets from the issue: whole cards right on clean renders, photos and scans.
@@ -44,9 +45,7 @@ REAL_TARGETS = {"card": 95.0, "field": 97.0}
 REAL_FIELDS = ("pan", "name", "father_name", "dob")
 UNREADABLE = "?"
 """A truth value of a real card whose print could not be read with certainty: not scored."""
-SURE = 0.9
-"""A field read at this confidence or more must be right."""
-BANDS = ((0.9, 1.0), (0.8, 0.9), (0.6, 0.8), (0.0, 0.6))
+BANDS = ((SURE, 1.0), (0.8, SURE), (0.6, 0.8), (0.0, 0.6))
 """Confidence bands of the reliability table, [low, high) (the first includes 1.0)."""
 PHOTO_KINDS = ("photo", "exif_rotated", "rotated")
 SHORT = {"father_name": "father", "mother_name": "mother", "holder_type": "holder"}
