@@ -12,6 +12,8 @@ readings it keeps at or above 0.9.
     python benchmarks/calibrate.py /tmp/grid.json /tmp/real.json
 
 Real cards of the held-out group are left out: they check the knees, they do not set them.
+The runs must be made with the knees in use (the script undoes them to find the parser's own
+confidences).
 """
 
 from __future__ import annotations
@@ -25,11 +27,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import table
-from panread._calibration import SURE
+from panread._calibration import KIND_OF_FIELD, SURE
 from panread._tuning import CALIBRATION
 
-KINDS = {"pan": "pan", "name": "name", "father_name": "name", "mother_name": "name", "dob": "date"}
-"""Which knee each field is calibrated by."""
 MARGIN = 0.01
 """A knee sits this far above the surest wrong reading."""
 
@@ -46,13 +46,13 @@ def as_parsed(confidence: float, knee: float) -> float:
 
 def readings(results: list[dict[str, Any]]) -> dict[str, list[tuple[float, bool]]]:
     """(confidence as read, right) of every returned field, by kind of field."""
-    out: dict[str, list[tuple[float, bool]]] = {kind: [] for kind in set(KINDS.values())}
+    out: dict[str, list[tuple[float, bool]]] = {kind: [] for kind in set(KIND_OF_FIELD.values())}
     for r in results:
         got = r.get("got")
         if r.get("group") == "held-out" or not got:
             continue
-        for name, kind in KINDS.items():
-            if name not in r.get("scored", KINDS) or got.get(name) is None:
+        for name, kind in KIND_OF_FIELD.items():
+            if name not in r.get("scored", KIND_OF_FIELD) or got.get(name) is None:
                 continue
             parsed = as_parsed(float(got["confidence"][name]), getattr(CALIBRATION, kind))
             out[kind].append((parsed, name not in r["wrong"]))

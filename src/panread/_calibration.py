@@ -12,15 +12,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ._tuning import CALIBRATION
 from ._types import Field, PanCard
 
-__all__ = ["SURE", "calibrated", "calibrated_card"]
+__all__ = ["KIND_OF_FIELD", "SURE", "calibrated", "calibrated_card"]
 
 SURE = 0.9
 """A field at this confidence or more is, as far as development showed, right."""
+
+KIND_OF_FIELD = {
+    "pan": "pan",
+    "name": "name",
+    "father_name": "name",
+    "mother_name": "name",
+    "dob": "date",
+}
+"""Which knee of :data:`~panread._tuning.CALIBRATION` each field of a card is calibrated by."""
 
 T = TypeVar("T", str, dt.date)
 
@@ -42,11 +51,8 @@ def _field(f: Field[T] | None, knee: float) -> Field[T] | None:
 
 def calibrated_card(card: PanCard) -> PanCard:
     """``card`` with every field's confidence calibrated by its kind's knee."""
-    return dataclasses.replace(
-        card,
-        pan=_field(card.pan, CALIBRATION.pan),
-        name=_field(card.name, CALIBRATION.name),
-        father_name=_field(card.father_name, CALIBRATION.name),
-        mother_name=_field(card.mother_name, CALIBRATION.name),
-        dob=_field(card.dob, CALIBRATION.date),
-    )
+    changes: dict[str, Any] = {
+        name: _field(getattr(card, name), getattr(CALIBRATION, kind))
+        for name, kind in KIND_OF_FIELD.items()
+    }
+    return dataclasses.replace(card, **changes)
