@@ -1,4 +1,5 @@
-"""A real PostgreSQL 15 server for tests: initdb into a temp dir, start on 127.0.0.1, stop after.
+"""A real PostgreSQL server (the newest installed) for tests: initdb into a temp dir, start
+on 127.0.0.1, stop after.
 
 PostgreSQL refuses to run as root, so as root every command runs as the ``postgres`` user
 (``runuser -u postgres --``) on a directory that user owns. One server serves a whole test
@@ -20,7 +21,17 @@ from pathlib import Path
 
 import pytest
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _newest_bin() -> Path:
+    """The bin directory of the newest PostgreSQL Debian installed (15 on bookworm)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _newest_bin()
 USER = "desk"
 
 
@@ -60,7 +71,7 @@ class PostgresServer:
 def postgres_missing() -> str | None:
     """Why no PostgreSQL can be started here, or ``None``."""
     if not (BIN / "initdb").exists():
-        return f"PostgreSQL 15 is not installed ({BIN}/initdb is missing)"
+        return f"PostgreSQL is not installed ({BIN}/initdb is missing)"
     return None
 
 
