@@ -168,14 +168,19 @@ def _second_look(box: TextBox) -> _Pick | None:
 
 
 def reread_fields(card: Image, boxes: Sequence[TextBox], engine: OcrEngine) -> list[TextBox]:
-    """``boxes`` with garbled date and PAN lines replaced by a better reading, if one exists."""
+    """``boxes`` with garbled date and PAN lines replaced by a better reading, if one exists.
+
+    Every doubtful line's padded crops are recognised in one call, so they share batches.
+    """
+    looks = [(i, pick) for i, box in enumerate(boxes) if (pick := _second_look(box)) is not None]
+    if not looks:
+        return list(boxes)
+    quads = [_pad(boxes[i].box, dx, dy) for i, _ in looks for dx, dy in PADDINGS]
+    readings = engine.recognize(card, quads)
     out = list(boxes)
-    for i, box in enumerate(boxes):
-        pick = _second_look(box)
-        if pick is None:
-            continue
-        quads = [_pad(box.box, dx, dy) for dx, dy in PADDINGS]
-        again = pick(box, engine.recognize(card, quads))
+    for n, (i, pick) in enumerate(looks):
+        box = boxes[i]
+        again = pick(box, readings[n * len(PADDINGS) : (n + 1) * len(PADDINGS)])
         if again is not None:
             # a second look is a guess: it keeps the first reading's doubt
             confidence = min(box.confidence, again.confidence)

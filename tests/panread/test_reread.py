@@ -198,3 +198,23 @@ def test_labels_and_noise_are_not_name_lines() -> None:
     boxes = [TextBox("Date of Birth", 0.3, BOX), TextBox("3T4Fr fa4itT", 0.1, BOX)]
     assert reread_fields(CARD, boxes, engine) == boxes
     assert engine.recognised == []
+
+
+def test_every_doubtful_line_is_read_again_in_one_recognition_call() -> None:
+    """The padded crops of all doubtful lines share one call (and so the recogniser's batches),
+    and each line gets the readings of its own crops."""
+    calls: list[int] = []
+
+    class CountingEngine(CropSensitiveEngine):
+        def recognize(self, image: Image, boxes: Sequence[Quad]) -> list[TextBox]:
+            calls.append(len(boxes))
+            return super().recognize(image, boxes)
+
+    engine = CountingEngine(tight="", loose="17/04/1994", loose_confidence=0.8)
+    lower = quad_from_rect(100, 300, 300, 340)
+    date, kept = reread_fields(
+        CARD, [TextBox("17/04/tona", 0.17, BOX), TextBox("HLSHSO8O2B", 0.9, lower)], engine
+    )
+    assert calls == [2 * len(PADDINGS)]
+    assert date.text == "17/04/1994"
+    assert kept.text == "HLSHSO8O2B"  # its crops read a date, which is no PAN
