@@ -1,8 +1,10 @@
 """Live WebSocket connections of this process.
 
 Each :class:`Connection` has an outbox drained by its own writer task, so a slow socket never
-blocks the others. :class:`Sockets` maps member ids to this process's live connections and
-queues messages on them; :class:`~support_server.Desk` decides what to send.
+blocks the others; a frame with nothing queued ahead of it is written to the socket at once,
+without that hop. :class:`Sockets` maps member ids to this process's live connections and
+queues messages on them, serialising each message once however many members get it;
+:class:`~support_server.Desk` decides what to send.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from asyncio import Transport
 from collections import deque
 from dataclasses import dataclass
 
 from sanic.server.websockets.impl import WebsocketImplProtocol
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from ._logging import LOGGER_NAME, log_event
 from ._metrics import DeskMetrics
 from ._outbound import CloseCode, Delivery, Message, dumps, error_message
 from ._ratelimit import TokenBucket
 
-__all__ = ["DEFAULT_MAX_OUTBOX_BYTES", "MAX_OUTBOX", "Connection", "Sockets"]
+__all__ = ["DEFAULT_MAX_OUTBOX_BYTES", "MAX_OUTBOX", "Connection", "Sockets", "text_frame"]
 
 MAX_OUTBOX = 2_000
 """A socket this many messages behind is closed rather than buffered without bound."""
@@ -28,6 +33,12 @@ DEFAULT_MAX_OUTBOX_BYTES = 4_000_000
 """... or this many bytes behind (``SUPPORT_WS_MAX_OUTBOX_BYTES``)."""
 
 logger = logging.getLogger(f"{LOGGER_NAME}.signaling")
+
+
+def text_frame(text: str) -> bytes:
+    """``text`` as one whole WebSocket text frame as the server sends it (unmasked, and no
+    extension is ever negotiated), so the same bytes serve every member a message goes to."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +90,9 @@ class Connection:
     def closing(self) -> bool:
         return self._closing
 
-    def send_text(self, text: str, *, snapshot: bool = False) -> None:
-        """Queue one text frame (dropped once the socket is closing).
+    def send_text(self, text: str, *, snapshot: bool = False, frame: bytes | None = None) -> None:
+        """Send one text message, or queue it behind the ones still waiting (dropped once the
+        socket is closing). ``frame``, if given, is ``text_frame(text)`` already built.
 
         A ``snapshot`` (queue state) replaces an older snapshot still waiting at the tail of
         the outbox, so a slow reader gets the latest queue once instead of every version;
@@ -89,6 +101,12 @@ class Connection:
         """
         if self._closing:
             return
+        if not self._outbox:
+            transport = self._writable_transport()
+            if transport is not None:
+                transport.write(text_frame(text) if frame is None else frame)
+                self.metrics.message_out(self.role)
+                return
         size = len(text.encode())
         tail = self._outbox[-1] if self._outbox else None
         if snapshot and isinstance(tail, _Frame) and tail.snapshot:
@@ -101,6 +119,24 @@ class Connection:
             self._cut_off()
             return
         self._wakeup.set()
+
+    def _writable_transport(self) -> Transport | None:
+        """The socket's transport if a frame may be written to it right now: the WebSocket is
+        open, no frame of this connection is being sent (the writer task holds the socket's
+        send lock while it sends one) and the transport's buffer is below its high-water mark.
+        """
+        ws = self.ws
+        io = ws.io_proto  # None until the socket is set up (and in unit tests' fake sockets)
+        if (
+            io is None
+            or io.transport is None
+            or ws.ws_proto.state is not State.OPEN
+            or ws.conn_mutex.locked()
+            or not io._can_write.is_set()
+            or io.transport.is_closing()
+        ):
+            return None
+        return io.transport
 
     def _cut_off(self) -> None:
         """Drop everything queued and fail the connection at once (the reader is stuck)."""
@@ -216,11 +252,12 @@ class Sockets:
         snapshot: bool = False,
         missed: list[Delivery] | None = None,
     ) -> int:
-        """Queue each message on its member's socket here; return the bytes queued.
+        """Send (or queue) each message on its member's socket here; return the bytes of text.
 
-        Messages for members without a socket here are skipped, or added to ``missed``.
+        A message going to several members is serialised, and framed, once. Messages for
+        members without a socket here are skipped, or added to ``missed``.
         """
-        cache: dict[int, str] = {}
+        cache: dict[int, tuple[str, bytes]] = {}
         sent = 0
         for d in deliveries:
             conn = self._connections.get(d.to)
@@ -228,10 +265,10 @@ class Sockets:
                 if missed is not None:
                     missed.append(d)
                 continue
-            text = cache.get(id(d.message))
-            if text is None:
+            encoded = cache.get(id(d.message))
+            if encoded is None:
                 text = dumps(d.message)
-                cache[id(d.message)] = text
-            conn.send_text(text, snapshot=snapshot)
-            sent += len(text)
+                encoded = cache[id(d.message)] = (text, text_frame(text))
+            conn.send_text(encoded[0], snapshot=snapshot, frame=encoded[1])
+            sent += len(encoded[0])
         return sent

@@ -26,6 +26,9 @@ Message = dict[str, Any]
 class RecordingSocket:
     """Stands in for a WebSocket: records the frames sent and the close."""
 
+    io_proto = None
+    """No transport: every frame goes through the connection's outbox and ``send``."""
+
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.closed: tuple[int, str] | None = None

@@ -14,6 +14,9 @@ from support_server._metrics import DeskMetrics
 class StallingSocket:
     """Records frames; each send waits until ``release`` is set."""
 
+    io_proto = None
+    """No transport: every frame goes through the connection's outbox and ``send``."""
+
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.closed: tuple[int, str] | None = None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
 
 import pytest
 from live_server import Client, Live, ServerFactory
-from test_signaling import CANDIDATE, closed_with
+from test_signaling import CANDIDATE, closed_with, pair
 
 
 async def test_error_frames_never_echo_a_long_type(live: Live) -> None:
@@ -91,6 +92,21 @@ async def test_a_reader_that_stops_reading_is_cut_off_alone(start_server: Server
     assert relayed["data"] == CANDIDATE
     assert await closed_with(stalled, timeout=15.0) == 1008
     await sender.expect("peer_reconnecting", timeout=5.0, skip=("queue_position", "paired"))
+
+
+async def test_a_reader_that_falls_behind_gets_every_message_in_order(
+    start_server: ServerFactory,
+) -> None:
+    """Signals sent while the reader is megabytes behind (some written at once, the rest
+    queued behind the full socket) all arrive, in the order they were sent."""
+    live = await start_server(ws_max_outbox_bytes=50_000_000, ws_rate_per_s=1000.0)
+    customer, employee, _ = await pair(live)
+    count = 150
+    for n in range(count):  # 7.5 MB while the employee reads nothing
+        await customer.send({"type": "signal", "data": {"n": n, "pad": "x" * 50_000}})
+    await asyncio.sleep(0.5)
+    received = [(await employee.expect("signal"))["data"]["n"] for _ in range(count)]
+    assert received == list(range(count))
 
 
 TURN = {
