@@ -21,6 +21,7 @@ heartbeat's lifetime.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections import Counter
@@ -200,6 +201,9 @@ class RedisAddressLimits:
         self._key = f"{prefix}sockets:{proc_id}"
         self._open: Counter[str] = Counter()
         self._stale = False
+        self._writes = asyncio.Lock()
+        """Held while counts are written: each write sets a count outright, so two of them
+        running at once (on two pooled connections) could land in the wrong order."""
         self._open_socket = client.register_script(_OPEN_SOCKET)
         self._joins = RedisRateLimiter(
             client, rate=joins_per_min / 60.0, burst=joins_per_min, name="join"
@@ -211,11 +215,12 @@ class RedisAddressLimits:
             return False
         self._open[address] = mine + 1  # reserved before the await: concurrent opens count
         try:
-            admitted = bool(
-                await self._open_socket(
-                    args=[self._prefix, self._proc, address, mine, self.max_sockets]
+            async with self._writes:
+                admitted = bool(
+                    await self._open_socket(
+                        args=[self._prefix, self._proc, address, mine, self.max_sockets]
+                    )
                 )
-            )
         except RedisError as exc:
             log_event(logger, logging.WARNING, "address_count_unshared", error=type(exc).__name__)
             self._stale = True
@@ -236,10 +241,11 @@ class RedisAddressLimits:
     async def close_socket(self, address: str) -> None:
         left = self._forget(address)
         try:
-            if left > 0:
-                await self._client.hset(self._key, address, left)
-            else:
-                await self._client.hdel(self._key, address)
+            async with self._writes:
+                if left > 0:
+                    await self._client.hset(self._key, address, left)
+                else:
+                    await self._client.hdel(self._key, address)
         except RedisError as exc:
             log_event(logger, logging.WARNING, "address_count_unshared", error=type(exc).__name__)
             self._stale = True
@@ -252,7 +258,7 @@ class RedisAddressLimits:
         if not self._stale:
             return
         try:
-            async with self._client.pipeline(transaction=True) as pipe:
+            async with self._writes, self._client.pipeline(transaction=True) as pipe:
                 pipe.delete(self._key)
                 if self._open:
                     pipe.hset(self._key, items=[x for pair in self._open.items() for x in pair])

@@ -359,3 +359,23 @@ async def test_socket_counts_made_while_redis_was_away_are_shared_once_it_is_bac
     finally:
         await client.aclose()
         redis.stop()
+
+
+async def test_sockets_opened_at_once_are_all_counted_for_other_processes(redis_url: str) -> None:
+    """Many customer sockets opened on A at the same moment all count against the address on
+    B: A's count in Redis ends at the number it holds, not at an older value written late."""
+    client = connect_redis(redis_url)
+    address = "203.0.113.9"
+    try:
+        a, b = (
+            RedisAddressLimits(client, proc_id=proc, max_sockets=201, joins_per_min=10)
+            for proc in ("p_a", "p_b")
+        )
+        await client.set("desk:alive:p_a", 1)  # A's heartbeat
+        opened = await asyncio.gather(*(a.open_socket(address) for _ in range(200)))
+        assert all(opened)
+        assert await client.hget("desk:sockets:p_a", address) == b"200"
+        assert await b.open_socket(address)
+        assert not await b.open_socket(address)
+    finally:
+        await client.aclose()
