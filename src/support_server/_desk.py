@@ -74,6 +74,8 @@ WAITING_REFRESH_S = 10.0
 """A change of only the number of people waiting is sent at most this often."""
 SEND_CHUNK = 50
 """Position updates are queued this many at a time, letting other work run in between."""
+POSITIONS_PER_STEP = 500
+"""Waiting customers whose position update is looked at before other work may run."""
 SENT_CHANGES_KEPT = 1000
 """The last changes sent are kept to follow a snapshot that was read before them."""
 
@@ -399,24 +401,28 @@ class Desk:
     async def position_updates(self) -> list[Delivery]:
         """The ``queue_position`` updates due to the waiting customers connected here (see the
         module's docstring for when one is due). Marks them as sent; the ones not due yet are
-        looked at again when the first of them is."""
+        looked at again when the first of them is. A long queue is gone through in steps of
+        ``POSITIONS_PER_STEP``, letting other work run in between."""
         now = self.clock()
         positions = await self.state.positions(self.sockets.customers())
+        sent = self._positions_sent
+        gone = {c: s for c, s in sent.items() if c not in positions}
         deliveries: list[Delivery] = []
-        kept: dict[str, _SentPosition] = {}
         next_due: float | None = None
-        for customer_id, position in positions.items():
-            message = _position_message(position)
-            last = self._positions_sent.get(customer_id)
-            due = None if last is None else last.due_at(message)
+        for n, (customer_id, position) in enumerate(positions.items(), 1):
+            last = sent.get(customer_id)
+            due = None if last is None else last.due_at(position)
             if last is None or (due is not None and due <= now):
+                message = _position_message(position)
                 deliveries.append(Delivery(customer_id, message))
-                kept[customer_id] = _SentPosition(message, now)
-            else:
-                kept[customer_id] = last
-                if due is not None:
-                    next_due = due if next_due is None else min(next_due, due)
-        self._positions_sent = kept
+                sent[customer_id] = _SentPosition(message, now)
+            elif due is not None:
+                next_due = due if next_due is None else min(next_due, due)
+            if n % POSITIONS_PER_STEP == 0:
+                await asyncio.sleep(0)
+        for customer_id, entry in gone.items():
+            if sent.get(customer_id) is entry:  # not told anew while this ran
+                del sent[customer_id]
         if next_due is not None and self._waiting_refresh is None:
             self._waiting_refresh = asyncio.get_running_loop().call_later(
                 max(POSITION_INTERVAL_S, next_due - now), self._refresh_waiting
@@ -617,10 +623,14 @@ def _dropped_outcome(dropped: list[tuple[str, Dropped]]) -> Outcome:
     return outcome
 
 
-def _position_message(position: Position) -> Message:
+def _estimate(position: Position) -> int | None:
+    """The estimated wait in seconds at ``position`` (``None`` until there is a basis)."""
     per = position.wait_per_position
-    estimate = None if per is None else round(position.position * per)
-    return out.queue_position(position.position, position.waiting, estimate)
+    return None if per is None else round(position.position * per)
+
+
+def _position_message(position: Position) -> Message:
+    return out.queue_position(position.position, position.waiting, _estimate(position))
 
 
 def _wire_entry(entry: QueueEntry) -> Message:
@@ -638,14 +648,15 @@ class _SentPosition:
     message: Message
     at: float
 
-    def due_at(self, current: Message) -> float | None:
-        """When ``current`` is to be sent (desk clock; ``None``: it is what was sent): its
-        place's interval after the last one if the position or estimate changed, else
-        ``WAITING_REFRESH_S`` after it if only the number waiting did."""
-        if any(current[k] != self.message[k] for k in ("position", "estimated_wait_s")):
-            place: int = current["position"]
+    def due_at(self, current: Position) -> float | None:
+        """When the customer's ``current`` position is to be sent (desk clock; ``None``: it is
+        what was sent): its place's interval after the last one if the position or estimate
+        changed, else ``WAITING_REFRESH_S`` after it if only the number waiting did."""
+        sent = self.message
+        if current.position != sent["position"] or _estimate(current) != sent["estimated_wait_s"]:
+            place = current.position
             return self.at + max(POSITION_INTERVAL_S, place * POSITION_INTERVAL_PER_PLACE_S)
-        if current["waiting"] != self.message["waiting"]:
+        if current.waiting != sent["waiting"]:
             return self.at + WAITING_REFRESH_S
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any, cast
 
@@ -160,6 +161,30 @@ async def test_positions_further_back_are_sent_less_often(
         hub.clock.now = now
         told.append({u.to: u.message["position"] for u in await hub.position_updates()})
     assert told == [{b: 1}, {c: 2}, {d: 3}]
+
+
+async def test_a_long_queue_position_pass_lets_other_work_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Going through a long queue's positions, the desk lets other tasks run in between (a
+    join or a relayed signal does not wait for the whole queue)."""
+    monkeypatch.setattr(desk_module, "POSITIONS_PER_STEP", 10)
+    hub = memory_harness()
+    waiting = [await join(hub, f"C{n}") for n in range(25)]
+    await hub.employee_connect("e_1", "P", 0)
+    await hub.pick("e_1", waiting[0], 1)
+    finished: list[str] = []
+
+    async def pass_() -> None:
+        updates = await hub.position_updates()
+        assert {u.to for u in updates} == set(waiting[1:])
+        finished.append("positions")
+
+    async def other() -> None:
+        finished.append("other")
+
+    await asyncio.gather(pass_(), other())
+    assert finished == ["other", "positions"]
 
 
 async def test_live_state_announces_changes_and_wait_changes(hub: Harness) -> None:
