@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvloop
 import websockets
 from websockets.asyncio.client import ClientConnection
 
@@ -400,6 +401,8 @@ class RelayResult:
     latencies: list[float]
     sent: int
     kib_per_idle: float
+    load: float = field(default_factory=lambda: os.getloadavg()[0])
+    """The machine's 1-minute load average when the run ended (it is shared)."""
 
 
 async def relay_load(
@@ -525,6 +528,8 @@ class QueueResult:
     pick_ms: list[float]
     picks: int
     gaps: int
+    load: float = field(default_factory=lambda: os.getloadavg()[0])
+    """The machine's 1-minute load average when the run ended (it is shared)."""
 
 
 async def desk_queue(
@@ -725,7 +730,7 @@ def report(args: argparse.Namespace, r: Run) -> bool:
             lost = res.sent - len(res.latencies)
             print(
                 f"  {name:<24} {lat(res.latencies)}  lost {lost}/{res.sent}  "
-                f"{res.kib_per_idle:5.1f} KiB/idle conn"
+                f"{res.kib_per_idle:5.1f} KiB/idle conn  (load {res.load:.1f})"
             )
         peer = r.relay.get("PeerJS server (peer)")
         for name, res in r.relay.items():
@@ -752,7 +757,8 @@ def report(args: argparse.Namespace, r: Run) -> bool:
             target = QUEUE_TARGET_MS.get(q.waiting, 250.0)
             print(
                 f"  {q.waiting:>6} waiting / {q.employees:>3} employees: filled in "
-                f"{q.fill_s:5.1f} s, {q.kib_per_waiting:5.1f} KiB per waiting customer\n"
+                f"{q.fill_s:5.1f} s, {q.kib_per_waiting:5.1f} KiB per waiting customer "
+                f"(load {q.load:.1f})\n"
                 f"    join -> visible  {lat(q.join_ms)}  ({len(q.join_ms)}/{q.joins} seen)\n"
                 f"    pick -> paired   {lat(q.pick_ms)}  ({len(q.pick_ms)}/{q.picks} paired)\n"
                 f"    queue change gaps seen by employees: {q.gaps}"
@@ -820,7 +826,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"signaling.py: ignoring arguments {' '.join(unknown)}", file=sys.stderr)
     if args.nodes < 1:
         parser.error("--nodes must be at least 1")
-    report(args, asyncio.run(run(args)))
+    # The load generator runs on uvloop, as the server does: less of the machine goes to
+    # parsing thousands of clients' frames, so the latencies are more the server's.
+    report(args, uvloop.run(run(args)))
     return 0
 
 
