@@ -105,6 +105,9 @@ class Hub:
         self._queue: list[str] = []
         self._employees: dict[str, _Employee] = {}
         self._rooms: dict[str, _Room] = {}
+        self._away: dict[int, _Customer | _Employee] = {}
+        """Members whose socket went away (by object; some may have come back or gone since):
+        the next grace period to end is looked for among them, not among everyone."""
         self._handling: deque[float] = deque(maxlen=HANDLING_SAMPLES)
         self._seq = 0
         self._listeners: list[QueueListener] = []
@@ -175,12 +178,17 @@ class Hub:
         }
 
     async def next_expiry(self) -> float | None:
-        members: list[_Customer | _Employee] = [*self._customers.values()]
-        members.extend(self._employees.values())
-        return min(
-            (m.disconnected_at + self._grace(m) for m in members if m.disconnected_at is not None),
-            default=None,
-        )
+        first: float | None = None
+        for key, m in list(self._away.items()):
+            current = (
+                self._employees.get(m.id) if isinstance(m, _Employee) else self._customers.get(m.id)
+            )
+            if m.disconnected_at is None or current is not m:
+                del self._away[key]  # back, or gone for good
+                continue
+            at = m.disconnected_at + self._grace(m)
+            first = at if first is None else min(first, at)
+        return first
 
     # -------------------------------------------------------------- customers
 
@@ -274,6 +282,7 @@ class Hub:
             return None
         member.connected = False
         member.disconnected_at = now
+        self._away[id(member)] = member
         peer = None
         if member.room_id is not None:
             room = self._rooms[member.room_id]
