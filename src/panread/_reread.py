@@ -11,7 +11,8 @@ differently padded crops:
   there and nothing else different is believed (the recogniser does not invent tails);
 - a PAN read with confidence under 0.9: the surest reading wins if it is clearly surer and
   needs no more corrections;
-- a name line (two or more words, mostly capitals) read with confidence under 0.9: the
+- a name line (two or more words, mostly capitals, not the card's header or a label) read
+  with confidence under 0.9: the
   readings of as many words vote with their confidences (the first reading twice), and the
   text with the most votes wins; a reading of the same letters that splits initials off it
   is then believed (the recogniser drops spaces after initials, it rarely invents them).
@@ -30,6 +31,7 @@ from ._dates import find_dates
 from ._engine import Image, OcrEngine, Quad, TextBox
 from ._initials import splits_initials
 from ._pan_candidates import find_pan_candidates
+from ._vocab import CARD_WORDS, has, is_header, words
 
 __all__ = ["reread_fields"]
 
@@ -116,6 +118,12 @@ def _name_shaped(text: str) -> bool:
     return bool(_NAME_LINE.fullmatch(text.strip())) and lower <= 0.25 * len(letters)
 
 
+def _card_text(text: str) -> bool:
+    """Whether ``text`` is the card's own print (its header, a label's words), not a value."""
+    found = words(text)
+    return is_header(found) or has(found, CARD_WORDS)
+
+
 def _best_name(box: TextBox, readings: list[TextBox]) -> TextBox | None:
     """The reading of a doubtful name line that most readings agree on, if not the first.
 
@@ -154,7 +162,7 @@ _Pick = Callable[[TextBox, list[TextBox]], TextBox | None]
 def _second_look(box: TextBox) -> _Pick | None:
     """How to choose among second readings of ``box``; None if it needs no second look."""
     if _name_shaped(box.text):
-        return _best_name if box.confidence < _SURE else None
+        return _best_name if box.confidence < _SURE and not _card_text(box.text) else None
     if _DATE_START.search(box.text) or _DATE_RUN_TOGETHER.fullmatch(box.text):
         return _best_date if box.confidence < _SURE or not find_dates(box.text) else None
     pan = _pan_reading(box.text)
