@@ -79,6 +79,8 @@ def values_below(label: Line, lines: Lines, taken: Collection[Line]) -> list[Lin
             continue
         if s.seg.top - last.seg.bottom > TUNING.wrap_gap * max(last.seg.height, 1.0):
             continue
+        if s.seg.confidence < TUNING.noise_box:
+            continue  # a hologram or the signature read as letters, not a wrapped name
         if abs(s.seg.left - first.seg.left) > TUNING.wrap_indent * max(first.seg.height, 1.0):
             continue
         if _ends_value(s, first):

@@ -612,6 +612,28 @@ def test_skewed_photo_lines_joined_to_their_labels_still_give_their_values() -> 
     assert card.father_name.value == "GAURAV ARORA"
 
 
+def test_print_the_recogniser_could_not_read_is_no_wrapped_name() -> None:
+    """Letters read at almost no confidence under a father's name (the hologram beside it, read
+    as 'Ft') are noise, not the rest of the name."""
+    card = parse_text_boxes(
+        [
+            _at("INCOME TAX DEPARTMENT", 20, 44, 31),
+            _at("Permanent Account Number Card", 20, 121, 31),
+            _at("ABCPR1234F", 14, 164, 55),
+            _at("Name", 20, 271, 21),
+            _at("ASHA RAO", 15, 296, 41),
+            _at("Father's Name", 20, 360, 21),
+            _at("RAMESH RAO", 15, 385, 41, 0.78),
+            _at("Ft", 40, 430, 40, 0.004),
+            _at("Date of Birth", 18, 500, 21),
+            _at("31/01/1990", 15, 525, 36),
+        ],
+        today=TODAY,
+    )
+    assert card.father_name is not None
+    assert card.father_name.value == "RAMESH RAO"
+
+
 def test_a_cleanly_read_wrapped_word_joins_a_name_whose_box_grew() -> None:
     """'LIMITED' is 0.73 of the height of the (too tall) box above it, but read cleanly: it is
     the rest of the company's name, not the next field's label."""
