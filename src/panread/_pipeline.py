@@ -51,7 +51,10 @@ card-shaped picture is usually a part of the card (its photo, its text panel); a
 the picture itself."""
 WIDEN = 0.05
 """Share of the card's size added on every side when its outline cut lines of text off."""
-_GOOD_EVIDENCE = 10.0
+_GOOD_EVIDENCE = 8.0
+"""Text that reads this much like a card (a PAN, a date and a card word) was read from the
+card's crop: other crops of the same card would read no better (older cards, which print
+fewer card words, score 8-9 when read well)."""
 _UPRIGHT_EVIDENCE = 6.0
 """Text that reads this much like a card (a PAN and a date, say) is upright, so it is not read
 upside down too: read upside down, a card's print is gibberish (at most 3 on rendered cards)."""
