@@ -36,6 +36,9 @@ MODEL_FILES: dict[str, str] = {
 """Weight files and their MD5 sums as published in EasyOCR's ``config.py``."""
 
 _RECOGNISER_HEIGHT = 64
+_BATCH_CROPS = 16
+_BATCH_COLUMNS = 24_000
+"""Most padded columns in one recogniser batch: twice this (16 long lines) took 380 MB more."""
 
 
 def default_threads() -> int:
@@ -240,13 +243,15 @@ def _recognise_batch(model: _Model, crops: list[np.ndarray[Any, Any]]) -> list[_
     results: list[Any] = [None] * len(crops)
     start = 0
     while start < len(order):
-        # a batch holds crops of similar width, so little time goes into padding
+        # a batch holds crops of similar width, so little time goes into padding, and not
+        # too many columns, so that memory stays bounded
         end = start + 1
         first_w = crops[order[start]].shape[1]
         while (
             end < len(order)
-            and end - start < 16
+            and end - start < _BATCH_CROPS
             and crops[order[end]].shape[1] <= 1.6 * first_w + 64
+            and (end - start + 1) * crops[order[end]].shape[1] <= _BATCH_COLUMNS
         ):
             end += 1
         idx = order[start:end]
