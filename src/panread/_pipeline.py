@@ -35,8 +35,9 @@ DETECT_WIDTH = 640
 """Card width (pixels) at which text is detected."""
 LOCATE_SIDE = 640
 """Long side (pixels) of the whole image when text has to be used to find the card."""
-LOCATE_SIDE_LARGE = 1280
-"""The same, a second time, when no card text was found on the small copy."""
+LOCATE_SIDE_LARGE = 960
+"""The same, a second time, when no card text was found on the small copy (at 1280 pixels
+CRAFT's peak memory was 850 MB more, and no real card was found only there)."""
 CARD_MAX_WIDTH = 1400
 MIN_READ_WIDTH = 960
 """A card narrower than this (a tight crop from a phone editor, a small scan) is enlarged
