@@ -26,7 +26,7 @@ from ._skew import deskew
 from ._textlines import find_text_lines
 from ._types import HolderType, PanCard
 
-__all__ = ["CardRead", "FoundBy", "is_tight_crop", "read_card"]
+__all__ = ["TEXT_MARGIN", "CardRead", "FoundBy", "is_tight_crop", "read_card"]
 
 FoundBy = Literal["outline", "whole", "text"]
 """How a card crop was found: along a card outline, as the whole picture, as a block of text."""
@@ -38,6 +38,9 @@ LOCATE_SIDE = 640
 LOCATE_SIDE_LARGE = 960
 """The same, a second time, when no card text was found on the small copy (at 1280 pixels
 CRAFT's peak memory was 850 MB more, and no real card was found only there)."""
+TEXT_MARGIN = 0.08
+"""Share of a text block's width added on each side when the card is cut out by its text (so
+that letters at its ends are not cut): the card is about the block without it."""
 CARD_MAX_WIDTH = 1400
 MIN_READ_WIDTH = 960
 """A card narrower than this (a tight crop from a phone editor, a small scan) is enlarged
@@ -139,7 +142,7 @@ def _locate_by_text(rgb: Image, engine: OcrEngine, side: int) -> tuple[Image, Qu
     x0, y0 = r.min(axis=0)
     x1, y1 = r.max(axis=0)
     # generous above and below: small print at the card's edge may have gone undetected
-    mx, my = 0.08 * (x1 - x0) + 8 / scale, 0.15 * (y1 - y0) + 8 / scale
+    mx, my = TEXT_MARGIN * (x1 - x0) + 8 / scale, 0.15 * (y1 - y0) + 8 / scale
     corners = np.array(
         [[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]]
     )

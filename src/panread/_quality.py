@@ -10,7 +10,8 @@ where that crop lies in the picture:
   as a QR code's is not a patch; a white card, such as a printed e-PAN, shows no glare this
   way and is never called glared);
 - **too_small**: the card's width in the decoded picture, in pixels, and as a share of the
-  picture's long side (a card far from the camera);
+  picture's long side (a card far from the camera); a card found by its text is as wide as
+  its text block without the margin added to read it;
 - **cut_off**: the card's outline touches the picture's edge on one to three sides (on all
   four, the picture is the card), or the card was found as a block of text that touches
   the picture's edge;
@@ -28,7 +29,7 @@ import cv2
 import numpy as np
 
 from ._engine import Image, Quad
-from ._pipeline import FoundBy
+from ._pipeline import TEXT_MARGIN, FoundBy
 from ._textlines import find_text_lines
 from ._types import QualityCode, QualityFinding
 
@@ -147,6 +148,8 @@ def measure(
     of text touching the picture's edge.
     """
     card_width = _card_width(outline)
+    if found_by == "text":  # the block was cut wider than its text so as not to cut letters
+        card_width /= 1 + 2 * TEXT_MARGIN
     h, w = image.shape[:2]
     work = min(float(thresholds.work_width), card_width, float(w))
     scale = work / w
