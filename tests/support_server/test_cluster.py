@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from live_server import PASSWORD, Client, Live, ServerFactory
-from test_signaling import ANSWER, CANDIDATE, OFFER, closed_with, race_to_pick
+from test_signaling import (
+    CANDIDATE,
+    OFFER,
+    closed_with,
+    exchange_offer_and_answer,
+    race_to_pick,
+)
 
 from support_server._redis_limits import RedisAddressLimits, RedisLoginThrottle
 from support_server._redis_state import connect_redis
@@ -95,10 +101,7 @@ async def test_signals_cross_processes(pair_of_servers: tuple[Live, Live]) -> No
     """Offer, answer and ICE candidates reach the other member on the other process."""
     a, b = pair_of_servers
     customer, employee, _ = await cross_pair(a, b)
-    await employee.send({"type": "signal", "data": OFFER})
-    assert (await customer.expect("signal", skip=()))["data"] == OFFER
-    await customer.send({"type": "signal", "data": ANSWER})
-    assert (await employee.expect("signal"))["data"] == ANSWER
+    await exchange_offer_and_answer(employee, customer)
     await customer.send({"type": "signal", "data": CANDIDATE})
     assert (await employee.expect("signal"))["data"] == CANDIDATE
 
@@ -111,10 +114,7 @@ async def test_signals_within_one_process_of_a_cluster(
     a, _ = pair_of_servers
     alone = await a.customer("Alone")
     customer, employee, _ = await cross_pair(a, a)
-    await employee.send({"type": "signal", "data": OFFER})
-    assert (await customer.expect("signal", skip=()))["data"] == OFFER
-    await customer.send({"type": "signal", "data": ANSWER})
-    assert (await employee.expect("signal"))["data"] == ANSWER
+    await exchange_offer_and_answer(employee, customer)
     await alone.send({"type": "signal", "data": CANDIDATE})
     assert (await alone.expect_error("not_in_room"))["request"] == "signal"
 

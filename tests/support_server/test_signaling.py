@@ -95,14 +95,20 @@ async def test_employee_sees_the_queue_live_oldest_first(live: Live) -> None:
     assert entry["waiting_since"].endswith("Z")
 
 
-async def test_pick_pairs_and_signals_are_relayed_inside_the_room(live: Live) -> None:
-    """Offer, answer and candidates flow verbatim between the two members of a room only."""
-    customer, employee, _ = await pair(live)
-    bystander = await live.customer("Bystander")
+async def exchange_offer_and_answer(employee: Client, customer: Client) -> None:
+    """The employee's offer reaches the customer and the customer's answer the employee,
+    verbatim."""
     await employee.send({"type": "signal", "data": OFFER})
     assert (await customer.expect("signal", skip=()))["data"] == OFFER
     await customer.send({"type": "signal", "data": ANSWER})
     assert (await employee.expect("signal"))["data"] == ANSWER
+
+
+async def test_pick_pairs_and_signals_are_relayed_inside_the_room(live: Live) -> None:
+    """Offer, answer and candidates flow verbatim between the two members of a room only."""
+    customer, employee, _ = await pair(live)
+    bystander = await live.customer("Bystander")
+    await exchange_offer_and_answer(employee, customer)
     await customer.send({"type": "signal", "data": CANDIDATE})
     assert (await employee.expect("signal"))["data"] == CANDIDATE
     await bystander.nothing(skip=("queue_position",))
