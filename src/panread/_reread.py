@@ -12,10 +12,10 @@ differently padded crops:
 - a PAN read with confidence under 0.9: the surest reading wins if it is clearly surer and
   needs no more corrections;
 - a name line (two or more words, mostly capitals, not the card's header or a label) read
-  with confidence under 0.9: the
-  readings of as many words vote with their confidences (the first reading twice), and the
-  text with the most votes wins; a reading of the same letters that splits initials off it
-  is then believed (the recogniser drops spaces after initials, it rarely invents them).
+  with confidence under 0.9: the readings of as many words vote with their confidences (the
+  first reading twice), and the text with the most votes wins; a reading of the same letters
+  that splits initials off it is then believed (the recogniser drops spaces after initials,
+  it rarely invents them).
 
 A replaced line keeps the lower confidence of its two readings. Other lines are never touched,
 so a clean read costs nothing."""
