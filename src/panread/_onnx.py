@@ -239,10 +239,11 @@ def _wrappers(torch: Any) -> dict[str, Any]:
     class Features(torch.nn.Module):  # type: ignore[misc]
         """The recogniser's feature extractor, computing what it computes in the mode it is in.
 
-        EasyOCR never puts the recogniser in eval mode, so its BatchNorm layers normalise
-        with the statistics of each batch: written out here, as the exporter would otherwise
-        use the running statistics. The pooling is written as a mean, which ONNX can export
-        for a free width (``AdaptiveAvgPool2d((None, 1))`` over the 3 rows is one).
+        A BatchNorm layer in train mode normalises with the statistics of each batch:
+        written out here, as the exporter would otherwise use the running statistics
+        (EasyOCR's quantised recogniser is in eval mode; an unquantised one is not). The
+        pooling is written as a mean, which ONNX can export for a free width
+        (``AdaptiveAvgPool2d((None, 1))`` over the 3 rows is one).
         """
 
         def __init__(self, net: Any) -> None:

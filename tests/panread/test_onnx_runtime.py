@@ -54,6 +54,8 @@ def test_corrupt_cached_model_is_exported_again(
     recogniser.write_bytes(b"not an onnx model")
     craft_mtime = craft.stat().st_mtime_ns
     model = _load_model(_default_model_dir(), 2)
+    craft_modes = [m.training for m in model.craft.modules()]
+    recogniser_modes = [m.training for m in model.reader.recognizer.modules()]
     with caplog.at_level(logging.WARNING, logger="panread"), model.lock:
         onnx = load_onnx_models(model.craft, model.reader.recognizer, MD5S, 2, tmp_path)
     assert onnx is not None
@@ -62,7 +64,7 @@ def test_corrupt_cached_model_is_exported_again(
     ]
     assert recogniser.stat().st_size > 1_000_000
     assert craft.stat().st_mtime_ns == craft_mtime
-    # the export left torch's modules in their modes (EasyOCR's: CRAFT eval, recogniser train)
-    assert not model.craft.training
-    assert model.reader.recognizer.training
+    # the export left torch's modules in the train/eval modes they were in
+    assert [m.training for m in model.craft.modules()] == craft_modes
+    assert [m.training for m in model.reader.recognizer.modules()] == recogniser_modes
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([craft.name, recogniser.name])
