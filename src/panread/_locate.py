@@ -19,7 +19,7 @@ import numpy as np
 from ._edges import CardShape, card_from_edges
 from ._engine import Image, Quad
 
-__all__ = ["CARD_ASPECT", "CardQuad", "find_card", "order_quad", "warp_card"]
+__all__ = ["CARD_ASPECT", "CardQuad", "find_card", "order_quad", "warp_card", "warp_quad"]
 
 CARD_ASPECT = 85.6 / 54.0
 _WORK_SIDE = 512
@@ -176,28 +176,41 @@ def find_card(rgb: Image) -> CardQuad | None:
     return CardQuad((p[0], p[1], p[2], p[3]), best.score, best.area_fraction)
 
 
-def warp_card(rgb: Image, quad: Quad, *, max_width: int = 1400, keep_aspect: bool = False) -> Image:
-    """Cut the card out of ``rgb`` flat and landscape, at most ``max_width`` pixels wide.
-
-    The result has the card's proportions unless ``keep_aspect`` keeps the quad's own.
-    """
+def warp_card(rgb: Image, quad: Quad, *, max_width: int = 1400) -> Image:
+    """Cut the card out of ``rgb`` flat and landscape, in a card's proportions, at most
+    ``max_width`` pixels wide."""
     tl, tr, br, bl = quad
-    top = math.dist(tl, tr)
-    left = math.dist(tl, bl)
-    if left > top:  # the card stands on its side: start from the bottom-left corner
+    if math.dist(tl, bl) > math.dist(tl, tr):  # on its side: start from the bottom-left corner
         tl, tr, br, bl = bl, tl, tr, br
     long_side = max(math.dist(tl, tr), math.dist(bl, br))
     width = max(32, min(max_width, round(long_side)))
-    if keep_aspect:
-        short_side = max(math.dist(tl, bl), math.dist(tr, br))
-        height = max(20, round(width * short_side / max(long_side, 1.0)))
-    else:
-        height = max(20, round(width / CARD_ASPECT))
-    src = np.array([tl, tr, br, bl], dtype=np.float32)
+    return _warp(rgb, (tl, tr, br, bl), (width, max(20, round(width / CARD_ASPECT))))
+
+
+def warp_quad(rgb: Image, quad: Quad, *, max_side: int = 1400) -> Image:
+    """Cut ``quad`` out of ``rgb`` as it lies: its first corner at the top left, in its own
+    proportions, its longer side at most ``max_side`` pixels."""
+    tl, tr, br, bl = quad
+    across = max(math.dist(tl, tr), math.dist(bl, br))
+    down = max(math.dist(tl, bl), math.dist(tr, br))
+    scale = min(1.0, max_side / max(across, down, 1.0))
+    return _warp(rgb, quad, (max(32, round(across * scale)), max(20, round(down * scale))))
+
+
+def _warp(rgb: Image, quad: Quad, size: tuple[int, int]) -> Image:
+    """``quad`` (tl, tr, br, bl) of ``rgb`` mapped onto an image of ``size`` (w, h)."""
+    width, height = size
+    src = np.array(quad, dtype=np.float32)
     dst = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
     m = cv2.getPerspectiveTransform(src, dst)
-    interp = cv2.INTER_AREA if long_side > width * 1.2 else cv2.INTER_LINEAR
+    shrink = math.dist(quad[0], quad[1]) > width * 1.2
     return np.asarray(
-        cv2.warpPerspective(rgb, m, (width, height), flags=interp, borderMode=cv2.BORDER_REPLICATE),
+        cv2.warpPerspective(
+            rgb,
+            m,
+            (width, height),
+            flags=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE,
+        ),
         dtype=np.uint8,
     )

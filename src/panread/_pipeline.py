@@ -19,7 +19,7 @@ import numpy as np
 from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
 from ._initials import with_initials
-from ._locate import CardQuad, find_card, order_quad, warp_card
+from ._locate import CardQuad, find_card, warp_card, warp_quad
 from ._parse import card_evidence, parse_text_boxes
 from ._reread import reread_fields
 from ._skew import deskew
@@ -146,10 +146,11 @@ def _locate_by_text(rgb: Image, engine: OcrEngine, side: int) -> tuple[Image, Qu
     corners = np.array(
         [[x0 - mx, y0 - my], [x1 + mx, y0 - my], [x1 + mx, y1 + my], [x0 - mx, y1 + my]]
     )
-    back = corners @ rot  # inverse rotation
-    quad = order_quad(back)
-    # warp_card lays the long side of the text block flat; _ocr settles 0 versus 180 degrees
-    return warp_card(rgb, quad, max_width=CARD_MAX_WIDTH, keep_aspect=True), quad, at_border
+    back = corners @ rot  # inverse rotation: the block's corners in reading order
+    quad: Quad = tuple((float(x), float(y)) for x, y in back)  # type: ignore[assignment]
+    # cut out with its text running across (a tall block is a page, not a card on its side);
+    # _read_boxes settles 0 versus 180 degrees
+    return warp_quad(rgb, quad, max_side=CARD_MAX_WIDTH), quad, at_border
 
 
 def _text_angle(quads: Sequence[Quad]) -> float:
@@ -329,8 +330,6 @@ def _text_block(
     crop, outline, at_border = found
     if min(crop.shape[:2]) < 16:
         return None
-    if crop.shape[0] > crop.shape[1] * 1.2:
-        crop = np.ascontiguousarray(np.rot90(crop, k=-1))
     return _Crop(_fit_width(crop), outline, "text", text_at_border=at_border)
 
 

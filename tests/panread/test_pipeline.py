@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
+from panread import PanReader, ReadLimits
 from panread._engine import TextBox, quad_from_rect
-from panread._pipeline import _clipped, _widen
+from panread._image import load_image
+from panread._pipeline import _clipped, _readings, _text_block, _widen
+from panread.testing import sample_for
 
 CARD = np.zeros((600, 1000, 3), dtype=np.uint8)
 
@@ -43,3 +47,21 @@ def test_a_widened_outline_grows_by_the_margin_on_every_side() -> None:
     wide = _widen(quad, 0.05)
     expected = ((50.0, 70.0), (1150.0, 70.0), (1150.0, 730.0), (50.0, 730.0))
     assert [c for p in wide for c in p] == pytest.approx([c for p in expected for c in p])
+
+
+@pytest.mark.model
+def test_a_card_on_a_tall_page_is_cut_out_with_its_text_running_across(reader: PanReader) -> None:
+    """Print far below a card makes the block of text taller than wide: it is still read
+    with its lines running across, not turned on its side (a scanned page of one card)."""
+    sample = sample_for("new", "clean", 18571973)
+    drawn = load_image(sample.data, ReadLimits()).pixels
+    card = cv2.resize(drawn, (600, round(600 * drawn.shape[0] / drawn.shape[1])))
+    page = np.full((1755, 1240, 3), 255, dtype=np.uint8)
+    page[300 : 300 + card.shape[0], 320:920] = card
+    cv2.putText(page, "Scanned with a phone", (420, 1650), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    block = _text_block(page, reader.engine, None)
+    assert block is not None
+    first = next(_readings(block, reader.engine, None))
+    assert first.card is not None
+    assert first.card.pan is not None
+    assert first.card.pan.value == sample.expected["pan"]
