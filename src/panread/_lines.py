@@ -72,8 +72,9 @@ class Segment:
 def group_segments(boxes: Sequence[TextBox], *, gap_factor: float = 2.5) -> list[Segment]:
     """Group ``boxes`` into segments sorted top to bottom, then left to right.
 
-    Boxes share a line when their vertical centres are within half a box height; a line is
-    split where the horizontal gap exceeds ``gap_factor`` line heights (two columns).
+    Boxes share a line when their vertical centres are within half a box height and they
+    sit side by side; a line is split where the horizontal gap exceeds ``gap_factor`` line
+    heights (two columns).
     """
     items = sorted((b for b in boxes if b.text.strip() and b.height > 0), key=lambda b: b.center_y)
     lines: list[list[TextBox]] = []
@@ -84,8 +85,10 @@ def group_segments(boxes: Sequence[TextBox], *, gap_factor: float = 2.5) -> list
             overlap = min(box.bottom, max(b.bottom for b in line)) - max(
                 box.top, min(b.top for b in line)
             )
-            if abs(box.center_y - cy) < 0.5 * max(h, box.height) and overlap > 0.3 * min(
-                h, box.height
+            if (
+                abs(box.center_y - cy) < 0.5 * max(h, box.height)
+                and overlap > 0.3 * min(h, box.height)
+                and not any(_stacked(box, b) for b in line)
             ):
                 line.append(box)
                 break
@@ -105,3 +108,11 @@ def group_segments(boxes: Sequence[TextBox], *, gap_factor: float = 2.5) -> list
         segments.append(Segment(tuple(current)))
     segments.sort(key=lambda s: (round(s.center_y), s.left))
     return segments
+
+
+def _stacked(a: TextBox, b: TextBox) -> bool:
+    """Whether ``a`` and ``b`` overlap across more than half the narrower one's width: one
+    sits above the other, so they are on different printed lines (a tall stray box near
+    both can otherwise pull a label and the value under it into one line)."""
+    overlap = min(a.right, b.right) - max(a.left, b.left)
+    return overlap > 0.5 * min(a.right - a.left, b.right - b.left)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from panread._engine import TextBox, quad_from_rect
-from panread._lines import Segment
+from panread._lines import Segment, group_segments
 
 
 def _box(text: str, x0: float = 0) -> TextBox:
@@ -19,3 +19,14 @@ def test_boxes_without_guesses_keep_their_text_and_boxes_are_joined_by_a_space()
     assert segment.alternatives[:10] == tuple(() for _ in "RAVI KUMAR")
     assert segment.alternatives[10] == ((" ", 1.0),)
     assert segment.alternatives[11] == (("S", 1.0),)
+
+
+def test_a_tall_stray_box_does_not_pull_a_label_and_its_value_into_one_line() -> None:
+    """A hologram fragment beside a label and the value under it, taller than both, leaves
+    them on their own lines: boxes one above the other are never one printed line."""
+    label = TextBox("Father's Name", 0.5, quad_from_rect(60, 604, 500, 640))
+    value = TextBox("RAGHUNANDAN VERMA", 0.8, quad_from_rect(63, 644, 900, 684))
+    stray = TextBox("Ft", 0.01, quad_from_rect(1036, 590, 1100, 690))
+    texts = [s.text for s in group_segments([label, value, stray])]
+    assert "RAGHUNANDAN VERMA" in texts
+    assert all("Father" not in t or "VERMA" not in t for t in texts)
