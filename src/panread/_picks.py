@@ -78,13 +78,16 @@ def pick_pan(lines: Lines) -> PanPick | None:
 
 
 def pick_date(lines: Lines, taken: Collection[Line]) -> DatePick | None:
-    """The date after or under the date label, else the first date on a value line."""
+    """The date on the date label's line or under it, else the first date on a value line.
+
+    A date on the label's line may stand before the label's words too: a tall label box
+    (Hindi print and its English beside it) can pull the date under it into its line.
+    """
     label = lines.label(Kind.DOB_LABEL) or lines.label(Kind.INCORP_LABEL)
     if label is not None:
-        if label.inline:
-            ds = find_dates(label.inline)
-            if ds:
-                return DatePick(ds[0], label)
+        ds = find_dates(label.text)
+        if ds:
+            return DatePick(ds[0], label)
         for s in values_below(label, lines, taken):
             ds = find_dates(s.text)
             if ds:

@@ -15,12 +15,14 @@ TODAY = dt.date(2026, 11, 24)
 KEYS = ("pan", "name", "father_name", "mother_name", "dob", "layout", "holder_type")
 
 
-def lines(*rows: str | tuple[str, float], x: float = 40, step: float = 50) -> list[TextBox]:
-    """Stack ``rows`` as one box per line, top to bottom, left-aligned at ``x``."""
+def lines(
+    *rows: str | tuple[str, float], x: float = 40, step: float = 50, y0: float = 20
+) -> list[TextBox]:
+    """Stack ``rows`` as one box per line, top to bottom from ``y0``, left-aligned at ``x``."""
     out = []
     for i, row in enumerate(rows):
         text, conf = row if isinstance(row, tuple) else (row, 0.99)
-        y = 20 + i * step
+        y = y0 + i * step
         out.append(TextBox(text, conf, quad_from_rect(x, y, x + 20 * len(text), y + 30)))
     return out
 
@@ -408,6 +410,19 @@ def test_an_unreadable_mixed_case_label_does_not_join_the_name_above() -> None:
     assert card.father_name.value == "VIKAS RAJ CHOPRA"
     assert card.dob is not None
     assert card.dob.value == dt.date(1945, 11, 10)
+
+
+def test_a_date_before_its_label_on_one_line_is_the_date() -> None:
+    """A tall label box can pull the date under it into its line, ahead of the label's words."""
+    boxes = [
+        *lines("INCOME TAX DEPARTMENT", "Permanent Account Number Card", "ABCPR1234F"),
+        *lines("/ Name", "ASHA RAO", "/ Father's Name", "RAMESH RAO", y0=170),
+        _at("09/11/1961", 24, 372, 28, 1.0),
+        _at("Mna | Date ol Binth", 116, 350, 60, 0.15),
+    ]
+    card = parse_text_boxes(boxes, today=TODAY)
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1961, 11, 9)
 
 
 @pytest.mark.parametrize(
