@@ -26,6 +26,7 @@ import numpy as np
 from ._engine import Image, Quad, TextBox
 from ._exceptions import ModelError
 from ._gaps import NEAR_GAP, ink_gaps, insert_spaces
+from ._memory import map_large_buffers
 from ._onnx import OnnxModels, default_cache_dir, load_onnx_models
 
 __all__ = ["MODEL_FILES", "EasyOcrEngine", "Runtime", "default_threads", "verify_weights"]
@@ -170,6 +171,7 @@ def _load_model(model_dir: Path, threads: int) -> _Model:
         if model is not None:
             return model
         verify_weights(model_dir)
+        map_large_buffers()
         try:
             import torch
 
