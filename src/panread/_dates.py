@@ -75,6 +75,13 @@ def _separator_drops(digits: str) -> list[str]:
     return []
 
 
+def _readings(digits: str) -> list[str]:
+    """DDMMYYYY readings of a digit run, then of it without a stray mark read as a digit at
+    either end ("14/03/1987" after a speck: "714/0311987"), in this century or the last."""
+    trimmed = _separator_drops(digits[1:]) + _separator_drops(digits[:-1])
+    return _separator_drops(digits) + [d for d in trimmed if d[4:6] in ("19", "20")]
+
+
 def _sep_of(raw: str) -> str:
     m = re.search(r"[/\-.]", raw)
     return m.group(0) if m else ""
@@ -105,7 +112,7 @@ def find_dates(text: str) -> list[DateCandidate]:
     for m in _LOOSE_RE.finditer(text):
         raw = m.group(0).strip()
         digits = re.sub(r"[^0-9]", "", raw.translate(_TO_DIGIT))
-        for dd in _separator_drops(digits):
+        for dd in _readings(digits):
             d = _parse(dd[:2], dd[2:4], dd[4:])
             if d is not None:
                 fixed = f"{dd[:2]}/{dd[2:4]}/{dd[4:]}"

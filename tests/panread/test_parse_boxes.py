@@ -340,6 +340,18 @@ def test_dates_are_day_first() -> None:
     assert card.dob.value == dt.date(1990, 4, 3)
 
 
+@pytest.mark.parametrize("read", ["714/0311987", "71460311987", "714/03/1987"])
+def test_a_speck_read_as_a_digit_before_the_date_is_dropped(read: str) -> None:
+    """A stray mark before "14/03/1987", read as a 7, with or without separators misread."""
+    card = parse_text_boxes(
+        lines("INCOME TAX DEPARTMENT", "RAJU PANDA", "KRISH PANDA", read, "ABCPP1234F"),
+        today=TODAY,
+    )
+    assert card.dob is not None
+    assert card.dob.value == dt.date(1987, 3, 14)
+    assert card.dob.corrections
+
+
 def test_boxes_with_no_card_text_raise_no_card_found() -> None:
     """Text that has nothing of a PAN card raises NoCardFoundError."""
     with pytest.raises(NoCardFoundError, match="No PAN card"):
