@@ -247,6 +247,18 @@ def _clipped(boxes: Sequence[TextBox], image: Image) -> bool:
     return max(left, right) >= 2
 
 
+def _cut_across(boxes: Sequence[TextBox], image: Image) -> bool:
+    """Whether lines of text run off the top or bottom edge of ``image``.
+
+    An outline that cuts through a row of print (two boxes at one edge) is a part of the card
+    (a panel of another colour, the part below the PAN), not the card a little too tight.
+    """
+    height = image.shape[0]
+    top = sum(1 for b in boxes if b.text and min(y for _, y in b.box) <= 1)
+    bottom = sum(1 for b in boxes if b.text and max(y for _, y in b.box) >= height - 2)
+    return max(top, bottom) >= 2
+
+
 @dataclass(frozen=True, slots=True)
 class _Crop:
     """A picture of the card to read, and where it lies in the input image."""
@@ -268,7 +280,10 @@ class _Reading:
     boxes: list[TextBox]
     card: PanCard | None
     uncut: bool
-    """A card was read and no lines run off the crop's sides (see :func:`_clipped`)."""
+    """A card was read and no lines run off the crop's sides (see :func:`_clipped`), nor off
+    its top or bottom if the crop is an outline (:func:`_cut_across`)."""
+    part: bool
+    """The crop is an outline that cut through a row of print: a part of the card."""
     found: float
     """The summed confidence of the fields found."""
     evidence: float
@@ -294,8 +309,9 @@ def _assess(crop: _Crop, boxes: list[TextBox], image: Image, engine: OcrEngine) 
     if card is not None:
         fields = (card.pan, card.name, card.father_name, card.mother_name, card.dob)
         found = sum(f.confidence for f in fields if f is not None)
-    uncut = card is not None and not _clipped(boxes, image)
-    return _Reading(crop, image, boxes, card, uncut, found, card_evidence(boxes))
+    part = crop.found_by == "outline" and _cut_across(boxes, image)
+    uncut = card is not None and not part and not _clipped(boxes, image)
+    return _Reading(crop, image, boxes, card, uncut, part, found, card_evidence(boxes))
 
 
 def _better(best: _Reading | None, reading: _Reading) -> _Reading:
@@ -419,6 +435,8 @@ def read_card(
             if (done := reading.complete_card) is not None:
                 return _result(reading, done, seen)
             best = _better(best, reading)
+            if reading.part:
+                break  # CRAFT would read the same part: look for the card by its text
             if crop.found_by == "outline" and reading.card is not None and not reading.uncut:
                 # the outline was found inside the card and cut lines off: read the card cut
                 # along a wider outline next, rather than this one again with CRAFT

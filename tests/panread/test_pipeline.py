@@ -9,7 +9,7 @@ import pytest
 from panread import PanReader, ReadLimits
 from panread._engine import TextBox, quad_from_rect
 from panread._image import load_image
-from panread._pipeline import _clipped, _readings, _text_block, _widen
+from panread._pipeline import _clipped, _cut_across, _readings, _text_block, _widen
 from panread.testing import sample_for
 
 CARD = np.zeros((600, 1000, 3), dtype=np.uint8)
@@ -39,6 +39,25 @@ def test_one_line_at_an_edge_or_empty_boxes_do_not() -> None:
         _line("", 990, 1000, 500),
     ]
     assert not _clipped(boxes, CARD)
+
+
+def test_a_row_of_print_cut_by_the_top_edge_marks_a_part_of_the_card() -> None:
+    """An outline starting halfway through the PAN's row cuts both boxes on it at y = 0."""
+    cut = [
+        TextBox("QWER | 0712k", 0.04, quad_from_rect(522, 0, 800, 20)),
+        TextBox("LhiMu", 0.0, quad_from_rect(24, 0, 120, 18)),
+        _line("GIRDHARI", 27, 200, 107),
+    ]
+    assert _cut_across(cut, CARD)
+    bottom = [_line("17/09/1971", 30, 250, 560), _line("Signature", 600, 800, 560)]
+    assert _cut_across(bottom, CARD)
+
+
+def test_one_box_at_the_top_or_lines_inside_are_not_cut_across() -> None:
+    """A header touching the top once is a tight crop, not a part of the card."""
+    boxes = [TextBox("INCOME TAX DEPARTMENT", 0.9, quad_from_rect(20, 0, 400, 40))]
+    boxes.append(_line("GIRDHARI", 27, 200, 107))
+    assert not _cut_across(boxes, CARD)
 
 
 def test_a_widened_outline_grows_by_the_margin_on_every_side() -> None:
