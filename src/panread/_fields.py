@@ -82,7 +82,7 @@ def split_shared_surname(
     if f is None or other is None:
         return f
     surname = other.value.split()[-1]
-    if len(surname) < 4 or not surname.isalpha():
+    if len(surname) < TUNING.surname_min or not surname.isalpha():
         return f
     found = f.value.split()
     fixed = [

@@ -101,16 +101,30 @@ def _unlabelled_lines(
         stop = date_label.seg.top
     elif pan_label is not None:
         stop = pan_label.seg.top
-    found = [
+    candidates = [
         s
         for s in lines.all
         if s.kind == Kind.VALUE
         and s not in taken
         and top < s.seg.center_y < stop
         and s.seg.left < TUNING.names_left * card_right
-        and _plausible_name_line(s)
     ]
+    plausible = [s for s in candidates if _plausible_name_line(s)]
+    surnames = {_surname(s) for s in plausible} - {""}
+    found = [s for s in candidates if s in plausible or _kin(s, surnames)]
     return _drop_small_print(found)
+
+
+def _surname(s: Line) -> str:
+    """The last word of a line of two or more words, if it is long enough to be a surname."""
+    found = words(s.text)
+    return found[-1] if len(found) >= 2 and len(found[-1]) >= TUNING.surname_min else ""
+
+
+def _kin(s: Line, surnames: set[str]) -> bool:
+    """Whether a doubtful line is a name all the same: it ends with the surname another name
+    line ends with ('Meera BHAtiA' over 'VISHNU DEV BHATIA'), however mixed its case."""
+    return s.seg.confidence >= TUNING.faint_line and name_like(s.text) and _surname(s) in surnames
 
 
 def _plausible_name_line(s: Line) -> bool:

@@ -51,6 +51,8 @@ class Tuning:
     """A box at the end of a line read less surely than this is noise glued to a value..."""
     sure_value: float = 0.5
     """... when the boxes before it were read at least this surely."""
+    surname_min: int = 4
+    """A name line's last word this long is a surname that a relative's line may share."""
     max_label_name_words: int = 3
     """A line with more long words than this is no 'Name' label."""
 

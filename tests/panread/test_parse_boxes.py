@@ -27,9 +27,12 @@ def lines(
     return out
 
 
-def read_old_card(*names: str, dob: str, pan: str, below: str | None = None) -> PanCard:
-    """An older card read cleanly: the header, the unlabelled ``names`` lines, the date, the
-    PAN's label and the PAN, then ``below`` (a line under the PAN), one line each."""
+def read_old_card(
+    *names: str | tuple[str, float], dob: str, pan: str, below: str | None = None
+) -> PanCard:
+    """An older card: the header, the unlabelled ``names`` lines (read surely unless given
+    with a confidence), the date, the PAN's label and the PAN, then ``below`` (a line under
+    the PAN), one line each."""
     rows = ["INCOME TAX DEPARTMENT", *names, dob, "Permanent Account Number", pan]
     return parse_text_boxes(lines(*rows, *([below] if below else [])), today=TODAY)
 
@@ -442,6 +445,20 @@ def test_a_garbled_parent_label_read_surely_is_not_part_of_the_parents_name() ->
     )
     assert card.father_name is not None
     assert card.father_name.value == "IMRAN RAO"
+
+
+def test_a_doubtful_mixed_case_name_ending_with_the_family_surname_is_a_name() -> None:
+    """'MEERA BHATIA' read 'Meera BHAtiA' at 0.15 is Hindi-shaped, but ends like the father's."""
+    card = read_old_card(
+        ("Meera BHAtiA", 0.15),
+        ("ViShNU DEV BHATIA", 0.16),
+        dob="21/06/1979",
+        pan="AKLPB6173Q",
+    )
+    assert card.name is not None
+    assert card.name.value == "MEERA BHATIA"
+    assert card.father_name is not None
+    assert card.father_name.value == "VISHNU DEV BHATIA"
 
 
 def test_a_date_before_its_label_on_one_line_is_the_date() -> None:
