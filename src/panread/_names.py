@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ._classify import Line, Lines, case_counts, label_like, name_like
+from ._classify import Line, Lines, case_counts, name_like
 from ._picks import DatePick, PanPick
 from ._tuning import TUNING
 from ._values import Value, label_value
@@ -128,10 +128,9 @@ def _kin(s: Line, surnames: set[str]) -> bool:
 
 
 def _plausible_name_line(s: Line) -> bool:
-    """Whether an unlabelled line can be a name: not shaped like a label (a garbled 'Father's
-    Name' between two names), read with some confidence or at least shaped like a name
-    (capitals, no digits; OCR of Hindi print is digits and lower case)."""
-    if not name_like(s.text) or label_like(s.text):
+    """Whether an unlabelled line can be a name: read with some confidence, or at least
+    shaped like a name (capitals, no digits; OCR of Hindi print is digits and lower case)."""
+    if not name_like(s.text):
         return False
     if s.seg.confidence >= TUNING.sure_line:
         return True

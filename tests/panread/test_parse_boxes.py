@@ -427,26 +427,6 @@ def test_an_unreadable_mixed_case_label_does_not_join_the_name_above() -> None:
     assert card.dob.value == dt.date(1945, 11, 10)
 
 
-def test_a_garbled_parent_label_read_surely_is_not_part_of_the_parents_name() -> None:
-    """Unread as a label, "Father's Name" in mixed case is still no name: names are capitals."""
-    card = parse_text_boxes(
-        lines(
-            "INCOME TAX DEPARTMENT",
-            "Permanent Account Number Card",
-            "ABCPR1234F",
-            ("t Hamne", 0.11),
-            "FARHAN RAO",
-            ("fua A Falhet' Hatno", 0.46),
-            "IMRAN RAO",
-            ("Date ol Binth", 0.3),
-            "09/11/1961",
-        ),
-        today=TODAY,
-    )
-    assert card.father_name is not None
-    assert card.father_name.value == "IMRAN RAO"
-
-
 def test_a_doubtful_mixed_case_name_ending_with_the_family_surname_is_a_name() -> None:
     """'MEERA BHATIA' read 'Meera BHAtiA' at 0.15 is Hindi-shaped, but ends like the father's."""
     card = read_old_card(
