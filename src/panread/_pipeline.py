@@ -241,10 +241,7 @@ def _clipped(boxes: Sequence[TextBox], image: Image) -> bool:
     A card outline found a little inside the real card cuts the first or last letters off
     every line it crosses ('VINOD' reads 'INOD'); two lines at one edge give it away.
     """
-    width = image.shape[1]
-    left = sum(1 for b in boxes if b.text and min(x for x, _ in b.box) <= 1)
-    right = sum(1 for b in boxes if b.text and max(x for x, _ in b.box) >= width - 2)
-    return max(left, right) >= 2
+    return _lines_off_edge(boxes, image.shape[1], axis=0)
 
 
 def _cut_across(boxes: Sequence[TextBox], image: Image) -> bool:
@@ -253,10 +250,15 @@ def _cut_across(boxes: Sequence[TextBox], image: Image) -> bool:
     An outline that cuts through a row of print (two boxes at one edge) is a part of the card
     (a panel of another colour, the part below the PAN), not the card a little too tight.
     """
-    height = image.shape[0]
-    top = sum(1 for b in boxes if b.text and min(y for _, y in b.box) <= 1)
-    bottom = sum(1 for b in boxes if b.text and max(y for _, y in b.box) >= height - 2)
-    return max(top, bottom) >= 2
+    return _lines_off_edge(boxes, image.shape[0], axis=1)
+
+
+def _lines_off_edge(boxes: Sequence[TextBox], length: int, *, axis: int) -> bool:
+    """Whether two or more read boxes touch one of the two edges of an image ``length``
+    pixels long along ``axis`` (0: x, 1: y)."""
+    low = sum(1 for b in boxes if b.text and min(p[axis] for p in b.box) <= 1)
+    high = sum(1 for b in boxes if b.text and max(p[axis] for p in b.box) >= length - 2)
+    return max(low, high) >= 2
 
 
 @dataclass(frozen=True, slots=True)
