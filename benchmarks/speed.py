@@ -12,7 +12,7 @@ the ratio to Tesseract measured in the same run is the steadier number. The last
 summary.
 
     python benchmarks/speed.py                          # 12 photos, 2 scans, 6 tight crops
-    python benchmarks/speed.py --real ../shared/realcards/images
+    python benchmarks/speed.py --real ../shared/realcards
     python benchmarks/speed.py --quick                  # 2 photos, 1 scan, 2 tight crops
     python benchmarks/speed.py --no-tesseract --stock   # panread and stock EasyOCR
 """
@@ -47,12 +47,21 @@ SET_TITLES = {
 TIGHT_KINDS = ("tiny", "tight_crop")
 
 
+_IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"})
+"""What files under ``--real`` are timed (a README or truth file beside them is not)."""
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=12, help="phone photos to time (default 12)")
     parser.add_argument("--n-scans", type=int, default=2, help="600 dpi scans (default 2)")
     parser.add_argument("--n-tight", type=int, default=6, help="tight crops (default 6)")
-    parser.add_argument("--real", type=Path, help="also time every image in this directory")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        metavar="DIR",
+        help="also time every image in DIR/images (as accuracy.py takes it) or in DIR itself",
+    )
     parser.add_argument("--seed", type=int, default=7, help="sample seed")
     parser.add_argument("--quick", action="store_true", help="2 photos, 1 scan, 2 tight crops")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for EasyOCR")
@@ -228,7 +237,11 @@ def _build_files(args: argparse.Namespace) -> tuple[dict[str, list[str]], dict[s
         _, path = files.get(LAYOUTS[i % len(LAYOUTS)], kind, args.seed * 1000 + i)
         out["tight"].append(str(path))
     if args.real is not None:
-        out["real"] = sorted(str(p) for p in args.real.iterdir() if p.is_file())
+        images = args.real / "images"
+        folder = images if images.is_dir() else args.real
+        out["real"] = sorted(
+            str(p) for p in folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES
+        )
     megapixels: dict[str, float] = {}
     for name, paths in out.items():
         sizes = [Image.open(p).size for p in paths]
