@@ -6,11 +6,12 @@ recogniser misreads and how to correct it by position.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .pan import LETTER_POSITIONS, PAN_LENGTH
 
-__all__ = ["Alternatives", "PanCandidate", "find_pan_candidates"]
+__all__ = ["Alternatives", "PanCandidate", "PanReading", "find_pan_candidates", "vote_pan"]
 
 # What OCR reads instead of a letter where a letter must be, and vice versa.
 _TO_LETTER = {
@@ -76,6 +77,16 @@ def _capital(ch: str) -> str:
     return "I" if ch == "l" else ch.upper()
 
 
+def _guesses(alts: Alternatives, want_letter: bool) -> dict[str, float]:
+    """The recogniser's guesses of the kind a position needs, summed per capital."""
+    votes: dict[str, float] = {}
+    for alt, prob in alts:
+        capital = _capital(alt)
+        if _valid(capital, want_letter):
+            votes[capital] = votes.get(capital, 0.0) + prob
+    return votes
+
+
 _RIVAL = 0.001
 """The least probability at which the recogniser's own next guess beats the lookalike table."""
 
@@ -87,11 +98,7 @@ def _fix(ch: str, alts: Alternatives, want_letter: bool) -> str | None:
     'Z' has '7' among its guesses, while the table would say '2'. Guesses that stand for the
     same capital add up ('l' and 'I' both for 'I').
     """
-    votes: dict[str, float] = {}
-    for alt, prob in alts:
-        capital = _capital(alt)
-        if _valid(capital, want_letter):
-            votes[capital] = votes.get(capital, 0.0) + prob
+    votes = _guesses(alts, want_letter)
     if votes:
         best = max(votes, key=lambda c: votes[c])
         if votes[best] >= _RIVAL:
@@ -163,3 +170,63 @@ def find_pan_candidates(
             found.append(PanCandidate(value, raw, corrections, start, doubts))
     found.sort(key=lambda c: (len(c.corrections), c.start))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class PanReading:
+    """One reading of a PAN line: its text, per-character guesses and how much it counts."""
+
+    text: str
+    alternatives: tuple[Alternatives, ...]
+    confidence: float
+    weight: float = 1.0
+
+
+def _chances(reading: PanReading) -> list[dict[str, float]] | None:
+    """Per position of the PAN ``reading`` reads as, what each character may be and how likely;
+    None if it reads as no PAN."""
+    found = find_pan_candidates(reading.text, reading.alternatives, max_corrections=4)
+    if not found:
+        return None
+    best = found[0]
+    alts = reading.alternatives
+    if len(alts) != len(reading.text):
+        alts = tuple(() for _ in reading.text)
+    kept = [a for c, a in zip(reading.text, alts, strict=True) if c not in _SKIP]
+    window = kept[best.start : best.start + PAN_LENGTH]
+    out = []
+    for i, (ch, guesses) in enumerate(zip(best.value, window, strict=True)):
+        chances = _guesses(guesses, i in LETTER_POSITIONS)
+        out.append(chances or {ch: reading.confidence})
+    return out
+
+
+def _winner(total: dict[str, float], own: dict[str, float]) -> str:
+    """The likeliest character of ``total``; the first reading's own wins a tie."""
+    mine = max(own, key=lambda c: own[c])
+    return max(total, key=lambda c: (total[c], c == mine))
+
+
+def vote_pan(readings: Sequence[PanReading]) -> tuple[str, tuple[Alternatives, ...]] | None:
+    """The PAN several readings of one line agree on, character by character.
+
+    Each reading that reads as a PAN adds its guesses at every position, times its weight;
+    the likeliest character wins a position, and the first reading's character wins a tie.
+    Returns the PAN and each position's shares of the votes (best first), or None if the
+    first reading reads as no PAN.
+    """
+    if not readings or (mine := _chances(readings[0])) is None:
+        return None
+    tallies = [(mine, readings[0].weight)]
+    tallies += [(c, r.weight) for r in readings[1:] if (c := _chances(r)) is not None]
+    totals: list[dict[str, float]] = [{} for _ in range(PAN_LENGTH)]
+    for chances, weight in tallies:
+        for total, position in zip(totals, chances, strict=True):
+            for ch, prob in position.items():
+                total[ch] = total.get(ch, 0.0) + weight * prob
+    value = "".join(_winner(t, own) for t, own in zip(totals, mine, strict=True))
+    shares = tuple(
+        tuple((c, v / sum(t.values())) for c, v in sorted(t.items(), key=lambda kv: -kv[1])[:3])
+        for t in totals
+    )
+    return value, shares

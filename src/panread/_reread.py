@@ -10,7 +10,9 @@ differently padded crops:
 - a PAN with a letter 'O': a tight crop cuts the tail off a 'Q', so a reading that sees 'Q'
   there and nothing else different is believed (the recogniser does not invent tails);
 - a PAN read with confidence under 0.9: the surest reading wins if it is clearly surer and
-  needs no more corrections;
+  needs no more corrections; failing that, the readings vote character by character with the
+  recogniser's guesses (the first reading twice), and the likeliest character wins each
+  position;
 - a name line (two or more words, mostly capitals, not the card's header or a label) read
   with confidence under 0.9: the readings of as many words vote with their confidences (the
   first reading twice), and the text with the most votes wins; a reading of the same letters
@@ -30,7 +32,7 @@ from dataclasses import replace
 from ._dates import find_dates
 from ._engine import Image, OcrEngine, Quad, TextBox
 from ._initials import splits_initials
-from ._pan_candidates import find_pan_candidates
+from ._pan_candidates import PanReading, find_pan_candidates, vote_pan
 from ._vocab import CARD_WORDS, has, is_header, words
 
 __all__ = ["reread_fields"]
@@ -105,7 +107,21 @@ def _best_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
         surer = [a for a, r in parsed if r[1] <= before[1] and a.confidence > box.confidence + 0.1]
         if surer:
             return max(surer, key=lambda a: a.confidence)
+        return _voted_pan(box, readings)
     return None
+
+
+def _voted_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
+    """The PAN the readings agree on character by character (the first reading voting
+    twice), if it differs from the first reading's."""
+    votes = [PanReading(box.text, box.alternatives, box.confidence, weight=2.0)]
+    votes += [PanReading(a.text, a.alternatives, a.confidence) for a in readings]
+    voted = vote_pan(votes)
+    first = find_pan_candidates(box.text, box.alternatives, max_corrections=4)
+    if voted is None or not first or voted[0] == first[0].value:
+        return None
+    value, shares = voted
+    return TextBox(value, box.confidence, box.box, shares)
 
 
 _NAME_LINE = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*)+")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from panread._engine import Image, Quad, TextBox, quad_from_rect
+from panread._pan_candidates import Alternatives
 from panread._reread import PADDINGS, reread_fields
 
 CARD = np.zeros((630, 1000, 3), dtype=np.uint8)
@@ -126,6 +128,47 @@ def test_a_pan_line_is_kept_unless_a_reading_is_clearly_surer(
     )
     boxes = [TextBox("TQITR9498Q", first_confidence, BOX)]
     assert reread_fields(CARD, boxes, engine) == boxes
+
+
+def _guessed(text: str, confidence: float, at: int, guesses: Alternatives) -> TextBox:
+    """``text`` read with ``guesses`` at position ``at`` and sure of every other character."""
+    alts = tuple(guesses if i == at else ((c, 0.99),) for i, c in enumerate(text))
+    return TextBox(text, confidence, BOX, alts)
+
+
+class GuessingEngine(CropSensitiveEngine):
+    """Reads ``tight`` from a crop as tall as BOX and ``loose`` from a taller one, guesses and
+    all."""
+
+    def __init__(self, tight: TextBox, loose: TextBox) -> None:
+        super().__init__(tight.text, loose.text)
+        self.tight_box, self.loose_box = tight, loose
+
+    def recognize(self, image: Image, boxes: Sequence[Quad]) -> list[TextBox]:
+        read = super().recognize(image, boxes)
+        return [
+            replace(self.loose_box if r.text == self.loose else self.tight_box, box=r.box)
+            for r in read
+        ]
+
+
+def test_a_doubtful_pan_letter_takes_what_most_crops_read() -> None:
+    """'e' read at 0.57 (F at 0.32 in all) at the 3rd letter of 'PKePS1234H', and 'f'/'F'
+    read at 0.79 by every padded crop, none clearly surer: the vote says F, doubt kept."""
+    first = _guessed("PKePS1234H", 0.31, 2, (("e", 0.57), ("F", 0.18), ("f", 0.14)))
+    again = _guessed("PKfPS1234H", 0.36, 2, (("f", 0.59), ("F", 0.2), ("e", 0.15)))
+    (box,) = reread_fields(CARD, [first], GuessingEngine(tight=again, loose=again))
+    assert box.text == "PKFPS1234H"
+    assert box.confidence == pytest.approx(0.31)
+    assert box.alternatives[2][1][0] == "E"  # the losing letter stays a rival
+
+
+def test_a_pan_letter_the_padded_crops_split_on_is_kept() -> None:
+    """Two crops read 'F' and two read 'E' as the first reading did: it is kept."""
+    first = _guessed("PKEPS1234H", 0.31, 2, (("E", 0.6), ("F", 0.3)))
+    other = _guessed("PKFPS1234H", 0.36, 2, (("F", 0.7), ("E", 0.2)))
+    kept = [first]
+    assert reread_fields(CARD, kept, GuessingEngine(tight=first, loose=other)) == kept
 
 
 def test_a_doubtful_date_takes_a_clearly_surer_reading() -> None:
