@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ._classify import Line, Lines, case_counts, name_like
+from ._classify import Line, Lines, case_counts, label_like, name_like
 from ._picks import DatePick, PanPick
 from ._tuning import TUNING
 from ._values import Value, label_value
@@ -70,11 +70,23 @@ def find_names(
         name = Value.of(name_lines)
     else:
         below_name = name.lines[-1].seg.center_y
-        father_lines = [s for s in unlabelled if s.seg.top > below_name]
+        father_lines = _past_garbled_label([s for s in unlabelled if s.seg.top > below_name])
     father, father_guessed = names.father, False
     if individual and father is None and names.mother is None and father_lines:
         father, father_guessed = Value.of(father_lines), True
     return Names(name, father, names.mother, name_guessed, father_guessed, names.labelled)
+
+
+def _past_garbled_label(below_name: list[Line]) -> list[Line]:
+    """The lines under a labelled name that can be the father's name: a label-shaped line
+    with a name-shaped one under it is his label, garbled past knowing (values are printed in
+    capitals)."""
+    garbled = (
+        len(below_name) >= 2
+        and label_like(below_name[0].text)
+        and not label_like(below_name[1].text)
+    )
+    return below_name[1:] if garbled else below_name
 
 
 def _unlabelled_lines(

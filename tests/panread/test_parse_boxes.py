@@ -818,3 +818,26 @@ def test_a_dollar_sign_in_a_name_is_the_s_it_looks_like() -> None:
     assert card.name is not None
     assert card.name.value == "ARUN B S"
     assert card.name.corrections
+
+
+def test_a_garbled_fathers_label_under_a_labelled_name_is_no_part_of_his_name() -> None:
+    """On a current card the line between the name and the father's name is his label, even
+    when it reads 'fta A Fathet' Naric' and so is not known as one."""
+    card = parse_text_boxes(
+        lines(
+            "INCOME TAX DEPARTMENT",
+            "Permanent Account Number Card",
+            "BQLPK4410M",
+            ("aT / Name", 0.6),
+            "IMRAN KHAN",
+            ("fta A Fathet' Naric", 0.47),
+            "SALIM KHAN",
+            ("STH At aRIE / Date of Birth", 0.5),
+            "02/02/1961",
+        ),
+        today=TODAY,
+    )
+    assert card.name is not None
+    assert card.name.value == "IMRAN KHAN"
+    assert card.father_name is not None
+    assert card.father_name.value == "SALIM KHAN"
