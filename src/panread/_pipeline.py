@@ -20,6 +20,7 @@ from ._engine import Image, OcrEngine, Quad, TextBox
 from ._exceptions import NoCardFoundError
 from ._initials import with_initials
 from ._locate import CardQuad, find_card, warp_card, warp_quad
+from ._missing import with_missing_fields
 from ._parse import card_evidence, parse_text_boxes
 from ._reread import reread_fields
 from ._skew import deskew
@@ -399,9 +400,10 @@ class CardRead:
 
 
 def _result(reading: _Reading, card: PanCard, seen: list[_Reading]) -> CardRead:
-    """``card`` as read from ``reading``, with initials other readings showed (``seen``)."""
-    others = (r.card for r in seen if r.card is not None and r is not reading)
-    card = with_initials(card, others, _SURE_INITIALS)
+    """``card`` as read from ``reading``, with initials and fields other readings of it
+    (``seen``) showed."""
+    others = [r.card for r in seen if r.card is not None and r is not reading]
+    card = with_missing_fields(with_initials(card, others, _SURE_INITIALS), others)
     crop = reading.crop
     return CardRead(
         card, reading.image, reading.boxes, crop.outline, crop.found_by, crop.text_at_border
