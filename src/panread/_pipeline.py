@@ -330,7 +330,7 @@ def _readings(
     """
     t1 = time.perf_counter()
     card = deskew(crop.image)
-    quads = find_text_lines(card)
+    quads = find_text_lines(card, whole=crop.found_by == "whole")
     _tick(timings, "lines", t1)
     if quads:
         yield _assess(crop, *_read_boxes(card, quads, engine, timings), engine)

@@ -13,10 +13,23 @@ from ._engine import Image, Quad, quad_from_rect
 
 __all__ = ["find_text_lines"]
 
+_EDGE_GAP = 3
+"""Pixels by which a line's margin stops short of the picture's left or right edge when the
+picture is the whole card and the line's print does not reach nearer (see
+:func:`find_text_lines`)."""
 
-def find_text_lines(card: Image) -> list[Quad]:
-    """Quads of probable text lines on an upright or upside-down flattened card."""
+
+def find_text_lines(card: Image, *, whole: bool = False) -> list[Quad]:
+    """Quads of probable text lines on an upright or upside-down flattened card.
+
+    A line's quad has a margin of half its height left and right, cut at the picture's edges.
+    The pipeline takes lines reaching an edge for print cut off there. On a crop along a
+    card outline, print that near the edge hints that the outline lies inside the card; when
+    the picture is the ``whole`` card, only print that reaches the edge was cut, so the margin
+    stops short of it.
+    """
     h, w = card.shape[:2]
+    gap_x = _EDGE_GAP if whole else 0
     grey = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
     k = max(9, round(w * 0.025)) | 1
     blackhat = cv2.morphologyEx(
@@ -62,9 +75,9 @@ def find_text_lines(card: Image) -> list[Quad]:
         pad_x = 0.5 * lh
         quads.append(
             quad_from_rect(
-                float(max(0, x0 - pad_x)),
+                float(max(min(x0, gap_x), x0 - pad_x)),
                 float(max(0, y0 - pad_y)),
-                float(min(w, x1 + pad_x)),
+                float(min(max(x1, w - gap_x), x1 + pad_x)),
                 float(min(h, y1 + pad_y)),
             )
         )

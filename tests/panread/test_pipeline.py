@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import cv2
 import numpy as np
 import pytest
@@ -9,8 +11,9 @@ import pytest
 from panread import PanReader, ReadLimits
 from panread._engine import TextBox, quad_from_rect
 from panread._image import load_image
-from panread._pipeline import _clipped, _cut_across, _readings, _text_block, _widen
-from panread.testing import sample_for
+from panread._pipeline import _clipped, _cut_across, _readings, _text_block, _whole, _widen
+from panread._textlines import find_text_lines
+from panread.testing import random_card_spec, render_card, sample_for
 
 CARD = np.zeros((600, 1000, 3), dtype=np.uint8)
 
@@ -84,3 +87,36 @@ def test_a_card_on_a_tall_page_is_cut_out_with_its_text_running_across(reader: P
     assert first.card is not None
     assert first.card.pan is not None
     assert first.card.pan.value == sample.expected["pan"]
+
+
+def _card_cropped_at_print(seed: int, gap: int) -> tuple[np.ndarray, str]:
+    """A rendered older card cut ``gap`` pixels left of its leftmost print (negative: through
+    it), and its PAN."""
+    spec = random_card_spec(random.Random(seed), layout="old")
+    card = np.asarray(render_card(spec, seed, width=1000).convert("RGB"))
+    grey = cv2.cvtColor(card, cv2.COLOR_RGB2GRAY)
+    first = int(np.nonzero((grey < 110).any(axis=0))[0][0])
+    return np.ascontiguousarray(card[:, first - gap :]), spec.pan
+
+
+def test_a_whole_card_s_lines_reach_its_edge_only_where_their_print_does() -> None:
+    """On a picture that is the whole card, print 6 px from the left edge leaves the line's
+    margin short of it; print cut by the edge reaches it; a crop along an outline keeps the
+    full margin (print that near may mean the outline lies inside the card)."""
+    near, _ = _card_cropped_at_print(5101, 6)
+    assert min(q[0][0] for q in find_text_lines(near, whole=True)) > 1
+    assert min(q[0][0] for q in find_text_lines(near)) <= 1
+    cut, _ = _card_cropped_at_print(5101, -4)
+    assert min(q[0][0] for q in find_text_lines(cut, whole=True)) <= 1
+
+
+@pytest.mark.model
+def test_a_tight_crop_with_print_near_its_edge_is_read_without_craft(reader: PanReader) -> None:
+    """A card cropped tight, its print 6 px from the left edge, reads as a complete card on
+    the fast path: its lines' margins do not make it look cut off."""
+    picture, pan = _card_cropped_at_print(5101, 6)
+    first = next(_readings(_whole(picture), reader.engine, None))
+    assert first.uncut
+    assert first.complete_card is not None
+    assert first.complete_card.pan is not None
+    assert first.complete_card.pan.value == pan
