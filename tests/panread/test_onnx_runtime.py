@@ -68,3 +68,20 @@ def test_corrupt_cached_model_is_exported_again(
     assert [m.training for m in model.craft.modules()] == craft_modes
     assert [m.training for m in model.reader.recognizer.modules()] == recogniser_modes
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([craft.name, recogniser.name])
+
+
+def test_an_unwritable_cache_keeps_the_export_in_memory(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cache directory that cannot be made (its parent is a file) costs a warning per model
+    and nothing else: the exports run from memory."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache's parent should be")
+    model = _load_model(_default_model_dir(), 2)
+    with caplog.at_level(logging.WARNING, logger="panread"), model.lock:
+        onnx = load_onnx_models(model.craft, model.reader.recognizer, MD5S, 2, blocker / "cache")
+    assert onnx is not None
+    assert [r.getMessage() for r in caplog.records] == [
+        "panread cannot write the model cache, keeping the export in memory"
+    ] * 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-directory"]
