@@ -326,7 +326,9 @@ def _readings(
 ) -> Iterator[_Reading]:
     """The fast reading (text lines by morphology, no CRAFT) if lines are found, then CRAFT's.
 
-    Lazy: the caller stops at the first complete card, so CRAFT runs only when needed.
+    Lazy: the caller stops at the first complete card, so CRAFT runs only when needed. A
+    crop along an outline with no line of print on it is not the card (the holder's photo,
+    a patch of background): it gives no reading, and the card is looked for by its text.
     """
     t1 = time.perf_counter()
     card = deskew(crop.image)
@@ -334,6 +336,8 @@ def _readings(
     _tick(timings, "lines", t1)
     if quads:
         yield _assess(crop, *_read_boxes(card, quads, engine, timings), engine)
+    elif crop.found_by == "outline":
+        return
     yield _assess(crop, *_ocr(card, engine, timings), engine)
 
 
@@ -434,7 +438,9 @@ def read_card(
     best: _Reading | None = None
     seen: list[_Reading] = []
     for crop in crops:  # may grow while it runs (a widened outline)
+        last: _Reading | None = None
         for reading in _readings(crop, engine, timings):
+            last = reading
             seen.append(reading)
             if (done := reading.complete_card) is not None:
                 return _result(reading, done, seen)
@@ -449,7 +455,7 @@ def read_card(
                     _Crop(_fit_width(warp_card(rgb, wide, max_width=CARD_MAX_WIDTH)), wide)
                 )
                 break
-        if _sound(best) or (reading.uncut and reading.evidence >= _GOOD_EVIDENCE):
+        if _sound(best) or (last is not None and last.uncut and last.evidence >= _GOOD_EVIDENCE):
             break  # a crop read as a card: other crops of it would read the same
     if not _sound(best):
         # no sound card yet: the outline found may be wrong, so try where the text is

@@ -11,9 +11,23 @@ import pytest
 from panread import PanReader, ReadLimits
 from panread._engine import TextBox, quad_from_rect
 from panread._image import load_image
-from panread._pipeline import _clipped, _cut_across, _readings, _text_block, _whole, _widen
+from panread._pipeline import (
+    _clipped,
+    _Crop,
+    _cut_across,
+    _readings,
+    _text_block,
+    _whole,
+    _widen,
+)
 from panread._textlines import find_text_lines
-from panread.testing import random_card_spec, render_card, sample_for
+from panread.testing import (
+    FAKE_CARD_LINES,
+    FakeEngine,
+    random_card_spec,
+    render_card,
+    sample_for,
+)
 
 CARD = np.zeros((600, 1000, 3), dtype=np.uint8)
 
@@ -120,3 +134,16 @@ def test_a_tight_crop_with_print_near_its_edge_is_read_without_craft(reader: Pan
     assert first.complete_card is not None
     assert first.complete_card.pan is not None
     assert first.complete_card.pan.value == pan
+
+
+def test_an_outline_with_no_print_along_it_is_not_read_with_craft() -> None:
+    """A crop along an outline with no line of print on it (a blank patch, the holder's
+    photo) is not the card: it gives no reading and costs no CRAFT pass."""
+    engine = FakeEngine.from_lines(FAKE_CARD_LINES)
+    blank = np.full((600, 960, 3), 235, dtype=np.uint8)
+    outline = ((0.0, 0.0), (960.0, 0.0), (960.0, 600.0), (0.0, 600.0))
+    assert list(_readings(_Crop(blank, outline), engine, None)) == []
+    assert engine.calls["detect"] == 0
+    whole = list(_readings(_Crop(blank, outline, "whole"), engine, None))
+    assert len(whole) == 1
+    assert engine.calls["detect"] == 1
