@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -110,13 +111,19 @@ class CardShape:
     area_range: tuple[float, float]
 
 
+_Crossing = Callable[[_Line, _Line], tuple[float, float] | None]
+
+
 def _outline(
-    sides: tuple[_Line, _Line, _Line, _Line], near_edge: np.ndarray, shape: CardShape
+    sides: tuple[_Line, _Line, _Line, _Line],
+    near_edge: np.ndarray,
+    shape: CardShape,
+    crossing: _Crossing = _crossing,
 ) -> tuple[Quad, float, float] | None:
     """The quad that lines ``a, b`` (parallel) and ``c, d`` (parallel) enclose, its score and
     its share of the image; None if it is not card-like."""
     a, b, c, d = sides
-    corners = [_crossing(a, c), _crossing(c, b), _crossing(b, d), _crossing(d, a)]
+    corners = [crossing(a, c), crossing(c, b), crossing(b, d), crossing(d, a)]
     if any(p is None for p in corners):
         return None
     pts = np.array(corners, dtype=np.float32)
@@ -154,11 +161,20 @@ def card_from_edges(small: Image, shape: CardShape) -> tuple[Quad, float, float]
     pairs = [
         (a, b) for a, b in itertools.combinations(lines, 2) if _angle_between(a, b) < _PARALLEL
     ]
+    # every pair of lines crosses in many candidate outlines: solve each pair once
+    crossings: dict[tuple[int, int], tuple[float, float] | None] = {}
+
+    def crossing(a: _Line, b: _Line) -> tuple[float, float] | None:
+        key = (id(a), id(b))
+        if key not in crossings:
+            crossings[key] = _crossing(a, b)
+        return crossings[key]
+
     best: tuple[Quad, float, float] | None = None
     for (a, b), (c, d) in itertools.combinations(pairs, 2):
         if abs(_angle_between(a, c) - math.pi / 2) > _SQUARE:
             continue
-        found = _outline((a, b, c, d), near_edge, shape)
+        found = _outline((a, b, c, d), near_edge, shape, crossing)
         if found is not None and (best is None or found[1] > best[1]):
             best = found
     return best
