@@ -144,6 +144,13 @@ def _correct(
 _SKIP = frozenset(" \t.,:;_-'\"`")
 
 
+def _chars(text: str, alternatives: tuple[Alternatives, ...]) -> list[tuple[str, Alternatives]]:
+    """The capitals of ``text`` with their guesses (none if ``alternatives`` do not match it),
+    spaces and punctuation left out."""
+    alts = alternatives if len(alternatives) == len(text) else tuple(() for _ in text)
+    return [(_capital(c), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
+
+
 def find_pan_candidates(
     text: str,
     alternatives: tuple[Alternatives, ...] = (),
@@ -156,8 +163,7 @@ def find_pan_candidates(
     guesses, preferred over fixed lookalike tables. Sorted best first: fewest corrections,
     then leftmost.
     """
-    alts = alternatives if len(alternatives) == len(text) else tuple(() for _ in text)
-    chars = [(_capital(c), a) for c, a in zip(text, alts, strict=True) if c not in _SKIP]
+    chars = _chars(text, alternatives)
     found: list[PanCandidate] = []
     for start in range(len(chars) - PAN_LENGTH + 1):
         window = chars[start : start + PAN_LENGTH]
@@ -182,23 +188,19 @@ class PanReading:
     weight: float = 1.0
 
 
-def _chances(reading: PanReading) -> list[dict[str, float]] | None:
-    """Per position of the PAN ``reading`` reads as, what each character may be and how likely;
-    None if it reads as no PAN."""
+def _chances(reading: PanReading) -> tuple[str, list[dict[str, float]]] | None:
+    """The PAN ``reading`` reads as and, per position, what each character may be and how
+    likely; None if it reads as no PAN."""
     found = find_pan_candidates(reading.text, reading.alternatives, max_corrections=4)
     if not found:
         return None
     best = found[0]
-    alts = reading.alternatives
-    if len(alts) != len(reading.text):
-        alts = tuple(() for _ in reading.text)
-    kept = [a for c, a in zip(reading.text, alts, strict=True) if c not in _SKIP]
-    window = kept[best.start : best.start + PAN_LENGTH]
+    window = _chars(reading.text, reading.alternatives)[best.start : best.start + PAN_LENGTH]
     out = []
-    for i, (ch, guesses) in enumerate(zip(best.value, window, strict=True)):
+    for i, (ch, (_, guesses)) in enumerate(zip(best.value, window, strict=True)):
         chances = _guesses(guesses, i in LETTER_POSITIONS)
         out.append(chances or {ch: reading.confidence})
-    return out
+    return best.value, out
 
 
 def _winner(total: dict[str, float], own: dict[str, float]) -> str:
@@ -208,23 +210,27 @@ def _winner(total: dict[str, float], own: dict[str, float]) -> str:
 
 
 def vote_pan(readings: Sequence[PanReading]) -> tuple[str, tuple[Alternatives, ...]] | None:
-    """The PAN several readings of one line agree on, character by character.
+    """The PAN several readings of one line agree on, character by character, where it is
+    not the first reading's.
 
     Each reading that reads as a PAN adds its guesses at every position, times its weight;
     the likeliest character wins a position, and the first reading's character wins a tie.
     Returns the PAN and each position's shares of the votes (best first), or None if the
-    first reading reads as no PAN.
+    first reading reads as no PAN or the vote leaves its PAN as it is.
     """
-    if not readings or (mine := _chances(readings[0])) is None:
+    if not readings or (first := _chances(readings[0])) is None:
         return None
+    first_value, mine = first
     tallies = [(mine, readings[0].weight)]
-    tallies += [(c, r.weight) for r in readings[1:] if (c := _chances(r)) is not None]
+    tallies += [(c[1], r.weight) for r in readings[1:] if (c := _chances(r)) is not None]
     totals: list[dict[str, float]] = [{} for _ in range(PAN_LENGTH)]
     for chances, weight in tallies:
         for total, position in zip(totals, chances, strict=True):
             for ch, prob in position.items():
                 total[ch] = total.get(ch, 0.0) + weight * prob
     value = "".join(_winner(t, own) for t, own in zip(totals, mine, strict=True))
+    if value == first_value:
+        return None
     shares = tuple(
         tuple((c, v / sum(t.values())) for c, v in sorted(t.items(), key=lambda kv: -kv[1])[:3])
         for t in totals

@@ -117,8 +117,7 @@ def _voted_pan(box: TextBox, readings: list[TextBox]) -> TextBox | None:
     votes = [PanReading(box.text, box.alternatives, box.confidence, weight=2.0)]
     votes += [PanReading(a.text, a.alternatives, a.confidence) for a in readings]
     voted = vote_pan(votes)
-    first = find_pan_candidates(box.text, box.alternatives, max_corrections=4)
-    if voted is None or not first or voted[0] == first[0].value:
+    if voted is None:
         return None
     value, shares = voted
     return TextBox(value, box.confidence, box.box, shares)
